@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from './platform/config.js';
+import type { Database } from './platform/database.js';
+import type { Jobs } from './platform/jobs.js';
+import { ErrorBody, registerErrorHandler } from './platform/errors.js';
+import { loggerOptions } from './platform/logger.js';
+import { healthRoutes } from './platform/health-routes.js';
+
+export const SERVICE_VERSION = '1.0.0';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    database: Database;
+    jobs: Jobs;
+  }
+}
+
+export interface AppDependencies {
+  config: Config;
+  database: Database;
+  jobs: Jobs;
+}
+
+export interface BuildOptions {
+  /** Where log lines go (tests capture them); stdout by default. */
+  logStream?: NodeJS.WritableStream;
+  /** Turn logging off entirely (benchmarks of the bare stack still keep it on). */
+  logger?: FastifyServerOptions['logger'];
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export async function buildApp(deps: AppDependencies, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? loggerOptions(deps.config, options.logStream),
+    // A caller's request id (Salesforce sends one per transaction) is kept when it is well-formed.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    trustProxy: true,
+    bodyLimit: 12 * 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('config', deps.config);
+  app.decorate('database', deps.database);
+  app.decorate('jobs', deps.jobs);
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  registerErrorHandler(app);
+  app.addSchema(ErrorBody);
+
+  await app.register(formbody);
+  // Only routes that opt in are limited (public routes such as /oauth/token and account creation).
+  await app.register(rateLimit, { global: false });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'MSI Actions service',
+        version: SERVICE_VERSION,
+        description:
+          'The companion service of the MSI Actions for Salesforce package. Apex reaches it through the ' +
+          '`MSI_Actions` Named Credential; every `/api/v1` operation has an operationId.',
+      },
+      servers: [{ url: deps.config.publicUrl }],
+      components: {
+        securitySchemes: {
+          clientCredentials: {
+            type: 'oauth2',
+            flows: { clientCredentials: { tokenUrl: '/oauth/token', scopes: {} } },
+          },
+        },
+      },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) ?? `def-${i}` },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoutes);
+
+  return app;
+}

@@ -1,0 +1,141 @@
+import path from 'node:path';
+
+/**
+ * Service configuration, read once from the environment and validated at start.
+ * Every variable is documented in `.env.example`; a bad value stops the start with one
+ * clear line per variable instead of failing later somewhere deep in a request.
+ */
+export interface Config {
+  host: string;
+  port: number;
+  /** Where PGlite and generated keys live (embedded default). */
+  dataDir: string;
+  /** PostgreSQL URL; when set, PGlite is not used. */
+  databaseUrl: string | undefined;
+  /** SMTP URL for outgoing mail; when unset in the sandbox, a local SMTP server is started. */
+  smtpUrl: string | undefined;
+  /** Local Marketo and Salesforce emulators and mailbox start with the service. */
+  sandbox: boolean;
+  /** The address people use to reach this service (links in e-mails, OAuth callbacks). */
+  publicUrl: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Run the job worker inside the web process (the default); `npm run worker` runs it alone. */
+  inProcessWorker: boolean;
+  /** AES-256-GCM key for third-party secrets, base64 (32 bytes). Generated into DATA_DIR when unset. */
+  encryptionKey: string | undefined;
+  /** Marketo endpoints of a real instance; their presence turns the sandbox default off. */
+  marketoRestUrl: string | undefined;
+  /** Salesforce login host of a real org; its presence turns the sandbox default off. */
+  salesforceLoginUrl: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function parseBoolean(name: string, raw: string, problems: string[]): boolean {
+  const value = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['0', 'false', 'no', 'off'].includes(value)) return false;
+  problems.push(`${name} must be true or false (got "${raw}")`);
+  return false;
+}
+
+function parseUrl(name: string, raw: string, protocols: string[], problems: string[]): string | undefined {
+  try {
+    const url = new URL(raw);
+    if (!protocols.includes(url.protocol)) {
+      problems.push(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')} (got "${url.protocol}//...")`);
+      return undefined;
+    }
+    return raw;
+  } catch {
+    // Never echo the value: URLs here may carry passwords.
+    problems.push(`${name} is not a valid URL`);
+    return undefined;
+  }
+}
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const problems: string[] = [];
+  const str = (name: string) => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+
+  const host = str('HOST') ?? '127.0.0.1';
+
+  let port = 3000;
+  const rawPort = str('PORT');
+  if (rawPort !== undefined) {
+    port = Number(rawPort);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      problems.push(`PORT must be a whole number from 0 to 65535 (got "${rawPort}")`);
+    }
+  }
+
+  const dataDir = path.resolve(cwd, str('DATA_DIR') ?? '.data');
+
+  const rawDb = str('DATABASE_URL');
+  const databaseUrl = rawDb === undefined ? undefined : parseUrl('DATABASE_URL', rawDb, ['postgres:', 'postgresql:'], problems);
+
+  const rawSmtp = str('SMTP_URL');
+  const smtpUrl = rawSmtp === undefined ? undefined : parseUrl('SMTP_URL', rawSmtp, ['smtp:', 'smtps:'], problems);
+
+  const rawMarketo = str('MARKETO_REST_URL');
+  const marketoRestUrl = rawMarketo === undefined ? undefined : parseUrl('MARKETO_REST_URL', rawMarketo, ['https:', 'http:'], problems);
+  const rawSfLogin = str('SALESFORCE_LOGIN_URL');
+  const salesforceLoginUrl =
+    rawSfLogin === undefined ? undefined : parseUrl('SALESFORCE_LOGIN_URL', rawSfLogin, ['https:', 'http:'], problems);
+
+  const rawSandbox = str('SANDBOX');
+  const sandbox =
+    rawSandbox === undefined
+      ? marketoRestUrl === undefined && salesforceLoginUrl === undefined
+      : parseBoolean('SANDBOX', rawSandbox, problems);
+
+  const rawWorker = str('IN_PROCESS_WORKER');
+  const inProcessWorker = rawWorker === undefined ? true : parseBoolean('IN_PROCESS_WORKER', rawWorker, problems);
+
+  const rawLevel = str('LOG_LEVEL') ?? 'info';
+  const logLevel = (LOG_LEVELS as readonly string[]).includes(rawLevel) ? (rawLevel as Config['logLevel']) : 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(rawLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${rawLevel}")`);
+  }
+
+  const encryptionKey = str('ENCRYPTION_KEY');
+  if (encryptionKey !== undefined && Buffer.from(encryptionKey, 'base64').length !== 32) {
+    problems.push('ENCRYPTION_KEY must be 32 bytes, base64 encoded (generate one with `openssl rand -base64 32`)');
+  }
+
+  const displayHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  const rawPublic = str('PUBLIC_URL');
+  const publicUrl =
+    rawPublic === undefined
+      ? `http://${displayHost.includes(':') ? `[${displayHost}]` : displayHost}:${port}`
+      : (parseUrl('PUBLIC_URL', rawPublic, ['https:', 'http:'], problems) ?? '').replace(/\/+$/, '');
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    host,
+    port,
+    dataDir,
+    databaseUrl,
+    smtpUrl,
+    sandbox,
+    publicUrl,
+    logLevel,
+    inProcessWorker,
+    encryptionKey,
+    marketoRestUrl,
+    salesforceLoginUrl,
+  };
+}

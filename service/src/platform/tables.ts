@@ -1,0 +1,7 @@
+/**
+ * The database as Kysely sees it: one interface per capability, joined here.
+ * Each capability owns its tables in `service/src/<capability>/tables.ts`.
+ */
+import type { PlatformTables } from './platform-tables.js';
+
+export interface Database extends PlatformTables {}
