@@ -11,6 +11,8 @@ import type { Jobs } from './platform/jobs.js';
 import { ErrorBody, registerErrorHandler } from './platform/errors.js';
 import { loggerOptions } from './platform/logger.js';
 import { healthRoutes } from './platform/health-routes.js';
+import { requireBearerToken, type AccessTokenVerifier } from './platform/auth.js';
+import { capabilities as defaultCapabilities, type Capability, type CapabilityContext } from './capabilities.js';
 
 export const SERVICE_VERSION = '1.0.0';
 
@@ -19,6 +21,7 @@ declare module 'fastify' {
     config: Config;
     database: Database;
     jobs: Jobs;
+    services: Record<string, unknown>;
   }
 }
 
@@ -26,6 +29,8 @@ export interface AppDependencies {
   config: Config;
   database: Database;
   jobs: Jobs;
+  services?: CapabilityContext['services'];
+  capabilities?: Capability[];
 }
 
 export interface BuildOptions {
@@ -53,6 +58,7 @@ export async function buildApp(deps: AppDependencies, options: BuildOptions = {}
   app.decorate('config', deps.config);
   app.decorate('database', deps.database);
   app.decorate('jobs', deps.jobs);
+  app.decorate('services', deps.services ?? {});
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -92,6 +98,16 @@ export async function buildApp(deps: AppDependencies, options: BuildOptions = {}
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes);
+
+  const capabilities = deps.capabilities ?? defaultCapabilities;
+  await app.register(
+    async (api) => {
+      requireBearerToken(api, () => app.services.accessTokens as AccessTokenVerifier | undefined);
+      for (const capability of capabilities) if (capability.apiRoutes) await api.register(capability.apiRoutes);
+    },
+    { prefix: '/api/v1' },
+  );
+  for (const capability of capabilities) if (capability.rootRoutes) await app.register(capability.rootRoutes);
 
   return app;
 }

@@ -5,8 +5,10 @@ import type { Config } from './platform/config.js';
 import { openDatabase, type Database } from './platform/database.js';
 import { Jobs } from './platform/jobs.js';
 import { migrateToLatest } from './platform/migrations.js';
+import { capabilities as defaultCapabilities, type Capability, type CapabilityContext } from './capabilities.js';
 
 export interface Runtime {
+  context: CapabilityContext;
   config: Config;
   database: Database;
   jobs: Jobs;
@@ -19,6 +21,8 @@ export interface RuntimeOptions extends BuildOptions {
   database?: Database;
   /** Work jobs in this process. Defaults to `config.inProcessWorker`. */
   worker?: boolean;
+  /** The capabilities to run (all by default). */
+  capabilities?: Capability[];
 }
 
 /**
@@ -34,12 +38,21 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   try {
     await migrateToLatest(database.db);
     jobs = new Jobs(database, { maintenance: worker });
-    await jobs.start();
-    const app = await buildApp({ config, database, jobs }, options);
+    const capabilities = options.capabilities ?? defaultCapabilities;
+    const services: CapabilityContext['services'] = {};
+    const app = await buildApp({ config, database, jobs, services, capabilities }, options);
+    const context: CapabilityContext = { config, database, jobs, log: app.log, services };
     jobs.onError = (error) => app.log.error({ err: error }, 'job queue error');
+    for (const capability of capabilities) {
+      await capability.setup?.(context);
+      for (const queue of capability.queues ?? []) await jobs.define(queue);
+    }
+    await jobs.start();
+    if (worker) for (const capability of capabilities) await capability.startWorkers?.(context);
     await app.ready();
     const startedJobs = jobs;
     return {
+      context,
       config,
       database,
       jobs: startedJobs,
@@ -47,6 +60,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       async close() {
         await app.close();
         await startedJobs.stop();
+        for (const capability of [...capabilities].reverse()) await capability.close?.();
         if (ownsDatabase) await database.close();
       },
     };

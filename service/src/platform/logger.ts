@@ -38,3 +38,5 @@ export function loggerOptions(config: Pick<Config, 'logLevel'>, stream?: NodeJS.
     ...(stream ? { stream } : {}),
   } as FastifyServerOptions['logger'];
 }
+
+export type { FastifyBaseLogger as Logger } from 'fastify';
