@@ -22,6 +22,8 @@ declare module 'fastify' {
     database: Database;
     jobs: Jobs;
     services: Record<string, unknown>;
+    /** Set by the runtime once capabilities are set up. */
+    context: CapabilityContext;
   }
 }
 

@@ -3,6 +3,11 @@ import type { Config } from './platform/config.js';
 import type { Database } from './platform/database.js';
 import type { Jobs, QueueDefinition } from './platform/jobs.js';
 import type { Logger } from './platform/logger.js';
+import type { Keys } from './platform/crypto.js';
+import type { Mailer } from './platform/mail.js';
+import type { Mailbox } from './sandbox/mailbox.js';
+import { accountCapability } from './account/index.js';
+import { sandboxCapability } from './sandbox/index.js';
 
 /**
  * What every capability can reach. Built once by the runtime; capabilities add their own services
@@ -13,6 +18,12 @@ export interface CapabilityContext {
   database: Database;
   jobs: Jobs;
   log: Logger;
+  /** Encryption of secrets at rest and signing of access tokens. */
+  keys: Keys;
+  /** The outgoing mail transport; throws a clear, retryable error when none is configured. */
+  mailer(): Mailer;
+  /** The sandbox's local mail server, when the sandbox runs one. */
+  mailbox?: Mailbox;
   /** Services capabilities offer each other, by name (see each capability's index.ts). */
   services: Record<string, unknown>;
 }
@@ -38,4 +49,4 @@ export interface Capability {
 }
 
 /** The service's capabilities, in the order of the setup guide. */
-export const capabilities: Capability[] = [];
+export const capabilities: Capability[] = [accountCapability, sandboxCapability];

@@ -5,6 +5,9 @@ import type { Config } from './platform/config.js';
 import { openDatabase, type Database } from './platform/database.js';
 import { Jobs } from './platform/jobs.js';
 import { migrateToLatest } from './platform/migrations.js';
+import { Keys } from './platform/crypto.js';
+import { MailDeliveryError, Mailer } from './platform/mail.js';
+import { Mailbox } from './sandbox/mailbox.js';
 import { capabilities as defaultCapabilities, type Capability, type CapabilityContext } from './capabilities.js';
 
 export interface Runtime {
@@ -35,13 +38,36 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const ownsDatabase = options.database === undefined;
   const worker = options.worker ?? config.inProcessWorker;
   let jobs: Jobs | undefined;
+  let mailbox: Mailbox | undefined;
+  let mailer: Mailer | undefined;
   try {
+    const keys = Keys.load({ encryptionKey: config.encryptionKey, dataDir: config.dataDir });
+    let smtpUrl = config.smtpUrl;
+    if (!smtpUrl && config.sandbox) {
+      mailbox = await Mailbox.start();
+      smtpUrl = mailbox.url;
+    }
+    mailer = smtpUrl ? new Mailer(smtpUrl, config.mailFrom) : undefined;
+    const configuredMailer = mailer;
     await migrateToLatest(database.db);
     jobs = new Jobs(database, { maintenance: worker });
     const capabilities = options.capabilities ?? defaultCapabilities;
     const services: CapabilityContext['services'] = {};
     const app = await buildApp({ config, database, jobs, services, capabilities }, options);
-    const context: CapabilityContext = { config, database, jobs, log: app.log, services };
+    const context: CapabilityContext = {
+      config,
+      database,
+      jobs,
+      log: app.log,
+      keys,
+      mailbox,
+      services,
+      mailer() {
+        if (!configuredMailer) throw new MailDeliveryError('No mail server is configured: set SMTP_URL (or SANDBOX=true).', false);
+        return configuredMailer;
+      },
+    };
+    app.decorate('context', context);
     jobs.onError = (error) => app.log.error({ err: error }, 'job queue error');
     for (const capability of capabilities) {
       await capability.setup?.(context);
@@ -61,11 +87,15 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
         await app.close();
         await startedJobs.stop();
         for (const capability of [...capabilities].reverse()) await capability.close?.();
+        configuredMailer?.close();
+        await mailbox?.close();
         if (ownsDatabase) await database.close();
       },
     };
   } catch (error) {
     await jobs?.stop().catch(() => undefined);
+    mailer?.close();
+    await mailbox?.close().catch(() => undefined);
     if (ownsDatabase) await database.close().catch(() => undefined);
     throw error;
   }

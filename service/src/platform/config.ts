@@ -27,6 +27,15 @@ export interface Config {
   marketoRestUrl: string | undefined;
   /** Salesforce login host of a real org; its presence turns the sandbox default off. */
   salesforceLoginUrl: string | undefined;
+  /** The From address of every e-mail the service sends. */
+  mailFrom: string;
+  /** How long a rotated-out client secret keeps working. */
+  secretGraceMinutes: number;
+  /** Lifetime of an access token from POST /oauth/token. */
+  accessTokenTtlSeconds: number;
+  /** Default limits of a new account (MSI: seats and teams per account). */
+  seatLimit: number;
+  teamLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -115,6 +124,22 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     problems.push('ENCRYPTION_KEY must be 32 bytes, base64 encoded (generate one with `openssl rand -base64 32`)');
   }
 
+  const int = (name: string, fallback: number, min: number, max: number) => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+  const secretGraceMinutes = int('SECRET_GRACE_MINUTES', 60, 0, 60 * 24 * 30);
+  const accessTokenTtlSeconds = int('ACCESS_TOKEN_TTL_SECONDS', 1800, 60, 86_400);
+  const seatLimit = int('ACCOUNT_SEAT_LIMIT', 100, 1, 100_000);
+  const teamLimit = int('ACCOUNT_TEAM_LIMIT', 20, 1, 10_000);
+  const mailFrom = str('MAIL_FROM') ?? 'MSI Actions <no-reply@msi-actions.localhost>';
+
   const displayHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const rawPublic = str('PUBLIC_URL');
   const publicUrl =
@@ -137,5 +162,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     encryptionKey,
     marketoRestUrl,
     salesforceLoginUrl,
+    mailFrom,
+    secretGraceMinutes,
+    accessTokenTtlSeconds,
+    seatLimit,
+    teamLimit,
   };
 }

@@ -1,5 +1,6 @@
 import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import type { Db } from './database.js';
+import { accountMigrations } from '../account/migrations.js';
 
 /**
  * Versioned migrations. Each capability owns its migrations (`<capability>/migrations.ts`) and
@@ -21,6 +22,7 @@ const platformMigrations: Record<string, Migration> = {
 
 export const allMigrations: Record<string, Migration> = {
   ...platformMigrations,
+  ...accountMigrations,
 };
 
 export async function migrateToLatest(db: Db): Promise<string[]> {

@@ -44,6 +44,12 @@ function commandOf(text: string): PostgresQueryResult<unknown>['command'] {
 }
 
 export async function pgliteQuery<R>(pglite: PGlite, text: string, values: readonly unknown[] = []) {
+  if (values.length === 0) {
+    // Like pg's simple query protocol: a text without parameters may hold several statements.
+    const results = await pglite.exec(text);
+    const last = results[results.length - 1];
+    return { command: commandOf(text), rowCount: last?.affectedRows ?? last?.rows.length ?? 0, rows: (last?.rows ?? []) as R[] };
+  }
   const result = await pglite.query<R>(text, values as unknown[]);
   return {
     command: commandOf(text),

@@ -3,5 +3,6 @@
  * Each capability owns its tables in `service/src/<capability>/tables.ts`.
  */
 import type { PlatformTables } from './platform-tables.js';
+import type { AccountTables } from '../account/tables.js';
 
-export interface Database extends PlatformTables {}
+export interface Database extends PlatformTables, AccountTables {}

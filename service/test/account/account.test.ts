@@ -1,0 +1,278 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
+import { accessToken, activate, activationLink, createActiveAccount, newOrgId } from '../helpers/accounts.js';
+
+describe('step 1: the Actions account', () => {
+  let runtime: TestRuntime;
+  const secrets: string[] = [];
+  before(async () => {
+    runtime = await startTestRuntime();
+  });
+  after(async () => {
+    // Nothing secret may reach a log line: not the Client Secret, tokens, claim codes or links.
+    const logs = runtime.logs.text;
+    assert.ok(runtime.logs.lines.length > 10, 'the flow was logged');
+    for (const secret of secrets) assert.ok(!logs.includes(secret), `a secret (${secret.slice(0, 4)}…) appeared in the logs`);
+    await runtime.close();
+  });
+
+  const api = (method: 'GET' | 'POST', url: string, options: { token?: string; payload?: object } = {}) =>
+    runtime.app.inject({
+      method,
+      url,
+      ...(options.payload ? { payload: options.payload } : {}),
+      headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
+    });
+
+  it('walks create → activation mail → activate → claim once → token → protected route', async () => {
+    const orgId = newOrgId();
+    const created = await api('POST', '/api/v1/accounts', {
+      payload: {
+        orgId: orgId.slice(0, 15),
+        orgName: 'Acme Corp',
+        instanceUrl: 'https://acme.my.salesforce.com/',
+        admins: [
+          { name: 'Ada Admin', email: '  Ada@Acme.example ' },
+          { name: 'Bob Backup', email: 'bob@acme.example' },
+        ],
+      },
+    });
+    assert.equal(created.statusCode, 201, created.body);
+    assert.deepEqual(created.json(), {
+      status: 'pending',
+      created: true,
+      orgId,
+      invited: [
+        { email: 'ada@acme.example', name: 'Ada Admin' },
+        { email: 'bob@acme.example', name: 'Bob Backup' },
+      ],
+    });
+
+    const mail = await runtime.mailbox.waitFor((m) => m.to.includes('ada@acme.example'));
+    assert.equal(mail.subject, 'Activate MSI Actions for Acme Corp');
+    assert.match(mail.text, /Hello Ada Admin/);
+    assert.match(mail.text, /Salesforce org "Acme Corp"/);
+    assert.match(mail.text, /expires on/);
+    assert.match(mail.html, /Activate the account/);
+    const token = await activationLink(runtime, 'ada@acme.example');
+    secrets.push(token);
+
+    // Opening the link only shows; mail scanners that follow links activate nothing.
+    const page = await runtime.app.inject({ method: 'GET', url: `/activate?token=${token}` });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /Acme Corp/);
+    assert.match(page.body, new RegExp(orgId));
+    assert.match(page.headers['content-security-policy'] as string, /default-src 'none'/);
+    const stillPending = await runtime.database.db.selectFrom('accounts').select('status').where('org_id', '=', orgId).executeTakeFirstOrThrow();
+    assert.equal(stillPending.status, 'pending');
+
+    const activation = await activate(runtime, token);
+    assert.equal(activation.page.statusCode, 200);
+    assert.ok(activation.clientId?.startsWith('msi_'));
+    assert.ok(activation.clientSecret && activation.clientSecret.length >= 40);
+    assert.ok(activation.claimCode);
+    assert.match(activation.page.body, /https:\/\/acme\.my\.salesforce\.com\/lightning\/n\/MSI_Actions_Setup\?c__claimCode=/);
+    secrets.push(activation.clientSecret, activation.claimCode);
+
+    const again = await activate(runtime, token);
+    assert.equal(again.page.statusCode, 400);
+    assert.match(again.page.body, /already been used/);
+
+    const claimed = await api('POST', '/api/v1/accounts/claim', { payload: { claimCode: activation.claimCode, orgId } });
+    assert.equal(claimed.statusCode, 200, claimed.body);
+    assert.equal(claimed.headers['cache-control'], 'no-store');
+    const claim = claimed.json();
+    assert.equal(claim.clientId, activation.clientId);
+    assert.equal(claim.clientSecret, activation.clientSecret);
+    assert.deepEqual(claim.originalUser, { name: 'Ada Admin', email: 'ada@acme.example' });
+    assert.ok(claim.activatedAt);
+
+    const secondClaim = await api('POST', '/api/v1/accounts/claim', { payload: { claimCode: activation.claimCode } });
+    assert.equal(secondClaim.statusCode, 400);
+    assert.equal(secondClaim.json().error.code, 'invalid_claim_code');
+
+    // Client authentication as Salesforce External Credentials send it: Basic, or in the form body.
+    const basic = await accessToken(runtime, claim.clientId, claim.clientSecret);
+    assert.equal(basic.statusCode, 200, basic.body);
+    assert.equal(basic.headers['cache-control'], 'no-store');
+    const body = basic.json();
+    assert.equal(body.token_type, 'Bearer');
+    assert.equal(body.expires_in, 1800);
+    secrets.push(body.access_token);
+    const form = await runtime.app.inject({
+      method: 'POST',
+      url: '/oauth/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `grant_type=client_credentials&client_id=${claim.clientId}&client_secret=${encodeURIComponent(claim.clientSecret)}`,
+    });
+    assert.equal(form.statusCode, 200, form.body);
+
+    const current = await api('GET', '/api/v1/accounts/current', { token: body.access_token });
+    assert.equal(current.statusCode, 200, current.body);
+    const account = current.json();
+    assert.equal(account.status, 'active');
+    assert.equal(account.orgName, 'Acme Corp');
+    assert.equal(account.instanceUrl, 'https://acme.my.salesforce.com');
+    assert.equal(account.integration.clientId, claim.clientId);
+    assert.equal(account.integration.secret, `••••••••${claim.clientSecret.slice(-4)}`);
+    assert.equal(account.originalUser.email, 'ada@acme.example');
+    assert.deepEqual(account.limits, { seats: 100, teams: 20 });
+    assert.equal(account.usage.seats, 2);
+    assert.ok(!JSON.stringify(account).includes(claim.clientSecret));
+
+    // The second admin accepts later: active, but not the original user, and no new credentials.
+    const bobToken = await activationLink(runtime, 'bob@acme.example');
+    secrets.push(bobToken);
+    const bob = await activate(runtime, bobToken);
+    assert.equal(bob.page.statusCode, 200);
+    assert.equal(bob.clientSecret, undefined);
+    assert.match(bob.page.body, /Welcome, Bob Backup/);
+
+    const wrong = await accessToken(runtime, claim.clientId, 'not-the-secret');
+    assert.equal(wrong.statusCode, 401);
+    assert.deepEqual(wrong.json(), { error: 'invalid_client', error_description: 'Client authentication failed.' });
+    const unknown = await accessToken(runtime, 'msi_unknown', 'whatever');
+    assert.equal(unknown.statusCode, 401);
+    assert.equal(unknown.json().error, 'invalid_client');
+  });
+
+  it('refuses calls without a valid access token', async () => {
+    const none = await api('GET', '/api/v1/accounts/current');
+    assert.equal(none.statusCode, 401);
+    assert.equal(none.json().error.code, 'unauthorized');
+    assert.match(none.headers['www-authenticate'] as string, /Bearer/);
+    const forged = await api('GET', '/api/v1/accounts/current', { token: 'msi1.eyJhIjoieCJ9.forged' });
+    assert.equal(forged.statusCode, 401);
+    const grant = await runtime.app.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'password' } });
+    assert.equal(grant.statusCode, 400);
+    assert.equal(grant.json().error, 'unsupported_grant_type');
+  });
+
+  it('resends while pending (the old link stops working) and refuses a second account once active', async () => {
+    const orgId = newOrgId();
+    const payload = { orgId, orgName: 'Globex', instanceUrl: 'https://globex.my.salesforce.com', admins: [{ name: 'Gina', email: 'gina@globex.example' }] };
+    assert.equal((await api('POST', '/api/v1/accounts', { payload })).statusCode, 201);
+    const first = await activationLink(runtime, 'gina@globex.example');
+    const resent = await api('POST', '/api/v1/accounts', { payload });
+    assert.equal(resent.statusCode, 200);
+    assert.equal(resent.json().created, false);
+    const second = await activationLink(runtime, 'gina@globex.example', 2);
+    assert.notEqual(first, second);
+    secrets.push(first, second);
+    const old = await runtime.app.inject({ method: 'GET', url: `/activate?token=${first}` });
+    assert.equal(old.statusCode, 400);
+    assert.match(old.body, /not valid/);
+    const { clientSecret } = await activate(runtime, second);
+    assert.ok(clientSecret);
+    secrets.push(clientSecret);
+
+    const conflict = await api('POST', '/api/v1/accounts', { payload: { ...payload, admins: [{ name: 'Mallory', email: 'mallory@evil.example' }] } });
+    assert.equal(conflict.statusCode, 409);
+    assert.equal(conflict.json().error.code, 'account_exists');
+    assert.doesNotMatch(conflict.body, /gina|Globex|msi_/i);
+  });
+
+  it('says when an activation link has expired', async () => {
+    const orgId = newOrgId();
+    await api('POST', '/api/v1/accounts', {
+      payload: { orgId, orgName: 'Initech', instanceUrl: 'https://initech.my.salesforce.com', admins: [{ name: 'Pete', email: 'pete@initech.example' }] },
+    });
+    const token = await activationLink(runtime, 'pete@initech.example');
+    secrets.push(token);
+    await sql`update invitations set expires_at = now() - interval '1 minute' where user_id in (select id from users where email = 'pete@initech.example')`.execute(
+      runtime.database.db,
+    );
+    const page = await runtime.app.inject({ method: 'GET', url: `/activate?token=${token}` });
+    assert.equal(page.statusCode, 400);
+    assert.match(page.body, /expired/);
+    const post = await activate(runtime, token);
+    assert.equal(post.page.statusCode, 400);
+    assert.match(post.page.body, /expired/);
+  });
+
+  it('rotates the secret: the old one works during the grace period, then stops', async () => {
+    const account = await createActiveAccount(runtime);
+    secrets.push(account.clientSecret, account.token);
+    const rotated = await api('POST', '/api/v1/accounts/current/rotate-secret', { token: account.token });
+    assert.equal(rotated.statusCode, 200, rotated.body);
+    const { clientId, clientSecret, previousSecretValidUntil } = rotated.json();
+    secrets.push(clientSecret);
+    assert.equal(clientId, account.clientId);
+    assert.notEqual(clientSecret, account.clientSecret);
+    const grace = Date.parse(previousSecretValidUntil) - Date.now();
+    assert.ok(grace > 59 * 60_000 && grace <= 60 * 60_000, `grace of ${grace} ms`);
+
+    assert.equal((await accessToken(runtime, clientId, clientSecret)).statusCode, 200);
+    const oldDuringGrace = await accessToken(runtime, clientId, account.clientSecret);
+    assert.equal(oldDuringGrace.statusCode, 200);
+    // A token from the old secret never outlives the secret.
+    assert.ok(oldDuringGrace.json().expires_in <= 1800);
+
+    const current = (await api('GET', '/api/v1/accounts/current', { token: account.token })).json();
+    assert.equal(current.integration.secret, `••••••••${clientSecret.slice(-4)}`);
+    assert.equal(current.integration.previousSecretValidUntil, previousSecretValidUntil);
+
+    // The grace period ends.
+    await sql`update account_secrets set expires_at = now() - interval '1 second' where expires_at is not null and client_id = ${clientId}`.execute(
+      runtime.database.db,
+    );
+    assert.equal((await accessToken(runtime, clientId, account.clientSecret)).statusCode, 401);
+    assert.equal((await accessToken(runtime, clientId, clientSecret)).statusCode, 200);
+  });
+
+  it('records every admin action in the audit log, newest first, in pages', async () => {
+    const account = await createActiveAccount(runtime);
+    secrets.push(account.clientSecret, account.token);
+    await runtime.app.inject({
+      method: 'POST',
+      url: '/api/v1/accounts/current/rotate-secret',
+      headers: { ...account.auth, 'x-msi-actor': '005000000000001AAA Ada Admin' },
+    });
+    const page1 = await api('GET', '/api/v1/audit?limit=2', { token: account.token });
+    assert.equal(page1.statusCode, 200);
+    const { entries, nextBefore } = page1.json();
+    assert.deepEqual(
+      entries.map((e: { action: string }) => e.action),
+      ['account.secret_rotated', 'account.credentials_claimed'].slice(0, 1).concat(entries[1].action),
+    );
+    assert.equal(entries[0].actor, `005000000000001AAA Ada Admin via client:${account.clientId}`);
+    assert.ok(nextBefore);
+    const page2 = await api('GET', `/api/v1/audit?limit=50&before=${nextBefore}`, { token: account.token });
+    const actions = [...entries, ...page2.json().entries].map((e: { action: string }) => e.action);
+    assert.deepEqual(actions.sort(), ['account.activated', 'account.created', 'account.secret_rotated'].sort());
+  });
+
+  it('rejects bad input with clear errors', async () => {
+    const bad = await api('POST', '/api/v1/accounts', {
+      payload: { orgId: '001000000000001', orgName: 'X', instanceUrl: 'https://x.my.salesforce.com', admins: [{ name: 'A', email: 'a@x.example' }] },
+    });
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.json().error.code, 'invalid_request');
+    assert.match(bad.json().error.details.issues[0].path, /orgId/);
+
+    const email = await api('POST', '/api/v1/accounts', {
+      payload: { orgId: newOrgId(), orgName: 'X', instanceUrl: 'https://x.my.salesforce.com', admins: [{ name: 'A', email: 'not-an-address' }] },
+    });
+    assert.equal(email.statusCode, 400);
+    assert.deepEqual(email.json().error.code, 'invalid_email');
+    assert.match(email.json().error.message, /Admin 1: the e-mail address has no "@"/);
+
+    const http = await api('POST', '/api/v1/accounts', {
+      payload: { orgId: newOrgId(), orgName: 'X', instanceUrl: 'http://x.my.salesforce.com', admins: [{ name: 'A', email: 'a@x.example' }] },
+    });
+    assert.equal(http.json().error.code, 'invalid_instance_url');
+  });
+
+  it('slows down guessing of one client’s secret', async () => {
+    const account = await createActiveAccount(runtime);
+    secrets.push(account.clientSecret, account.token);
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i += 1) statuses.push((await accessToken(runtime, account.clientId, `guess-${i}`)).statusCode);
+    assert.deepEqual(statuses.slice(0, 10), Array(10).fill(401));
+    assert.equal(statuses[11], 429);
+    // Even the right secret waits until the window has passed.
+    assert.equal((await accessToken(runtime, account.clientId, account.clientSecret)).statusCode, 429);
+  });
+});
