@@ -1,0 +1,23 @@
+/** The Salesforce client of the service (jsforce 3): connections, OAuth helpers, error classes. */
+export {
+  createSalesforceClient,
+  readUserInfo,
+  SALESFORCE_API_VERSION,
+  type ApiUsage,
+  type RefreshedToken,
+  type SalesforceClient,
+  type SalesforceClientOptions,
+  type SalesforceCredentials,
+  type SalesforceUserInfo,
+} from './client.js';
+export {
+  buildAuthorizeUrl,
+  codeChallengeFor,
+  createCodeVerifier,
+  exchangeCode,
+  readConnectedUser,
+  type AuthorizeRequest,
+  type ExchangedTokens,
+  type OAuthClientConfig,
+} from './oauth.js';
+export { classifySalesforceError, salesforceErrorCode, type SalesforceErrorClass } from './errors.js';
