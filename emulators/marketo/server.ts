@@ -13,7 +13,11 @@ export interface MarketoClientCredentials {
   clientSecret: string;
   /** The API-only user, returned as `scope` by the identity endpoint. */
   scope?: string;
+  /** The API role's permissions (Marketo's "Access API" group); all of them when not given. */
+  permissions?: MarketoPermission[];
 }
+
+export type MarketoPermission = 'Read-Only Lead' | 'Read-Write Lead' | 'Read-Only Activity' | 'Read-Write Activity' | 'Read-Write Activity Metadata';
 
 export interface MarketoEmulatorOptions {
   people?: number;
@@ -96,6 +100,14 @@ interface Token {
   clientId: string;
   expiresAt: number;
 }
+
+const IMPLIED: Record<MarketoPermission, MarketoPermission[]> = {
+  'Read-Only Lead': ['Read-Only Lead', 'Read-Write Lead'],
+  'Read-Write Lead': ['Read-Write Lead'],
+  'Read-Only Activity': ['Read-Only Activity', 'Read-Write Activity'],
+  'Read-Write Activity': ['Read-Write Activity'],
+  'Read-Write Activity Metadata': ['Read-Write Activity Metadata'],
+};
 
 const MAX_URI = 8 * 1024;
 const MAX_BODY = 1024 * 1024;
@@ -245,12 +257,13 @@ export async function startMarketoEmulator(options: MarketoEmulatorOptions = {})
     json(res, 200, { access_token: token, token_type: 'bearer', expires_in: Math.max(0, Math.ceil(remainingMs / 1000) - 1), scope: client.scope ?? `${client.clientId}@api.example.com` }, noStore);
   }
 
-  function checkToken(req: http.IncomingMessage, url: URL): void {
+  function checkToken(req: http.IncomingMessage, url: URL): Token {
     const header = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
     const value = header?.[1] ?? url.searchParams.get('access_token');
     const token = value ? tokens.get(value.trim()) : undefined;
     if (!token) throw apiError('601');
     if (token.expiresAt <= Date.now()) throw apiError('602');
+    return token;
   }
 
   /** Admission as Marketo does it; the returned code is the refusal, null when admitted. */
@@ -311,29 +324,29 @@ export async function startMarketoEmulator(options: MarketoEmulatorOptions = {})
     return { method, params, body };
   }
 
-  type Route = { method: string; pattern: RegExp; run: (m: RegExpExecArray, params: Params, body: Record<string, unknown>) => Answer | 'file' };
+  type Route = { method: string; perm: MarketoPermission; pattern: RegExp; run: (m: RegExpExecArray, params: Params, body: Record<string, unknown>) => Answer | 'file' };
   const routes: Route[] = [
-    { method: 'GET', pattern: /^\/rest\/v1\/leads\.json$/, run: (_m, p) => handlers.getLeads(p) },
-    { method: 'POST', pattern: /^\/rest\/v1\/leads\.json$/, run: (_m, _p, b) => handlers.syncLeads(b) },
-    { method: 'GET', pattern: /^\/rest\/v1\/leads\/describe\.json$/, run: () => handlers.describe() },
-    { method: 'GET', pattern: /^\/rest\/v1\/leads\/describe2\.json$/, run: () => handlers.describe2() },
-    { method: 'GET', pattern: /^\/rest\/v1\/activities\/types\.json$/, run: () => handlers.activityTypes() },
-    { method: 'GET', pattern: /^\/rest\/v1\/activities\/pagingtoken\.json$/, run: (_m, p) => handlers.pagingToken(p) },
-    { method: 'GET', pattern: /^\/rest\/v1\/activities\/leadchanges\.json$/, run: (_m, p) => handlers.leadChanges(p) },
-    { method: 'GET', pattern: /^\/rest\/v1\/activities\.json$/, run: (_m, p) => handlers.activities(p) },
-    { method: 'GET', pattern: /^\/rest\/v1\/activities\/deletedleads\.json$/, run: (_m, p) => handlers.deletedLeads(p) },
-    { method: 'GET', pattern: /^\/rest\/v1\/activities\/external\/types\.json$/, run: () => handlers.customTypesList() },
-    { method: 'POST', pattern: /^\/rest\/v1\/activities\/external\/type\.json$/, run: (_m, _p, b) => handlers.createCustomType(b) },
-    { method: 'GET', pattern: /^\/rest\/v1\/activities\/external\/type\/([^/]+)\/describe\.json$/, run: (m, p) => handlers.describeCustomType(decodeURIComponent(m[1]!), p) },
-    { method: 'POST', pattern: /^\/rest\/v1\/activities\/external\/type\/([^/]+)\/approve\.json$/, run: (m) => handlers.approveCustomType(decodeURIComponent(m[1]!)) },
-    { method: 'POST', pattern: /^\/rest\/v1\/activities\/external\/type\/([^/]+)\/attributes\/create\.json$/, run: (m, _p, b) => handlers.createCustomAttributes(decodeURIComponent(m[1]!), b) },
-    { method: 'POST', pattern: /^\/rest\/v1\/activities\/external\.json$/, run: (_m, _p, b) => handlers.addCustomActivities(b) },
-    { method: 'POST', pattern: /^\/bulk\/v1\/leads\/export\/create\.json$/, run: (_m, _p, b) => handlers.createExport(b) },
-    { method: 'POST', pattern: /^\/bulk\/v1\/leads\/export\/([^/]+)\/enqueue\.json$/, run: (m) => handlers.enqueueExport(m[1]!) },
-    { method: 'GET', pattern: /^\/bulk\/v1\/leads\/export\/([^/]+)\/status\.json$/, run: (m) => handlers.exportStatus(m[1]!) },
-    { method: 'POST', pattern: /^\/bulk\/v1\/leads\/export\/([^/]+)\/cancel\.json$/, run: (m) => handlers.cancelExport(m[1]!) },
-    { method: 'GET', pattern: /^\/bulk\/v1\/leads\/export\/([^/]+)\/file\.json$/, run: () => 'file' },
-    { method: 'GET', pattern: /^\/bulk\/v1\/leads\/export\.json$/, run: (_m, p) => handlers.listExports(p) },
+    { method: 'GET', perm: 'Read-Only Lead', pattern: /^\/rest\/v1\/leads\.json$/, run: (_m, p) => handlers.getLeads(p) },
+    { method: 'POST', perm: 'Read-Write Lead', pattern: /^\/rest\/v1\/leads\.json$/, run: (_m, _p, b) => handlers.syncLeads(b) },
+    { method: 'GET', perm: 'Read-Only Lead', pattern: /^\/rest\/v1\/leads\/describe\.json$/, run: () => handlers.describe() },
+    { method: 'GET', perm: 'Read-Only Lead', pattern: /^\/rest\/v1\/leads\/describe2\.json$/, run: () => handlers.describe2() },
+    { method: 'GET', perm: 'Read-Only Activity', pattern: /^\/rest\/v1\/activities\/types\.json$/, run: () => handlers.activityTypes() },
+    { method: 'GET', perm: 'Read-Only Activity', pattern: /^\/rest\/v1\/activities\/pagingtoken\.json$/, run: (_m, p) => handlers.pagingToken(p) },
+    { method: 'GET', perm: 'Read-Only Activity', pattern: /^\/rest\/v1\/activities\/leadchanges\.json$/, run: (_m, p) => handlers.leadChanges(p) },
+    { method: 'GET', perm: 'Read-Only Activity', pattern: /^\/rest\/v1\/activities\.json$/, run: (_m, p) => handlers.activities(p) },
+    { method: 'GET', perm: 'Read-Only Activity', pattern: /^\/rest\/v1\/activities\/deletedleads\.json$/, run: (_m, p) => handlers.deletedLeads(p) },
+    { method: 'GET', perm: 'Read-Only Activity', pattern: /^\/rest\/v1\/activities\/external\/types\.json$/, run: () => handlers.customTypesList() },
+    { method: 'POST', perm: 'Read-Write Activity Metadata', pattern: /^\/rest\/v1\/activities\/external\/type\.json$/, run: (_m, _p, b) => handlers.createCustomType(b) },
+    { method: 'GET', perm: 'Read-Only Activity', pattern: /^\/rest\/v1\/activities\/external\/type\/([^/]+)\/describe\.json$/, run: (m, p) => handlers.describeCustomType(decodeURIComponent(m[1]!), p) },
+    { method: 'POST', perm: 'Read-Write Activity Metadata', pattern: /^\/rest\/v1\/activities\/external\/type\/([^/]+)\/approve\.json$/, run: (m) => handlers.approveCustomType(decodeURIComponent(m[1]!)) },
+    { method: 'POST', perm: 'Read-Write Activity Metadata', pattern: /^\/rest\/v1\/activities\/external\/type\/([^/]+)\/attributes\/create\.json$/, run: (m, _p, b) => handlers.createCustomAttributes(decodeURIComponent(m[1]!), b) },
+    { method: 'POST', perm: 'Read-Write Activity', pattern: /^\/rest\/v1\/activities\/external\.json$/, run: (_m, _p, b) => handlers.addCustomActivities(b) },
+    { method: 'POST', perm: 'Read-Only Lead', pattern: /^\/bulk\/v1\/leads\/export\/create\.json$/, run: (_m, _p, b) => handlers.createExport(b) },
+    { method: 'POST', perm: 'Read-Only Lead', pattern: /^\/bulk\/v1\/leads\/export\/([^/]+)\/enqueue\.json$/, run: (m) => handlers.enqueueExport(m[1]!) },
+    { method: 'GET', perm: 'Read-Only Lead', pattern: /^\/bulk\/v1\/leads\/export\/([^/]+)\/status\.json$/, run: (m) => handlers.exportStatus(m[1]!) },
+    { method: 'POST', perm: 'Read-Only Lead', pattern: /^\/bulk\/v1\/leads\/export\/([^/]+)\/cancel\.json$/, run: (m) => handlers.cancelExport(m[1]!) },
+    { method: 'GET', perm: 'Read-Only Lead', pattern: /^\/bulk\/v1\/leads\/export\/([^/]+)\/file\.json$/, run: () => 'file' },
+    { method: 'GET', perm: 'Read-Only Lead', pattern: /^\/bulk\/v1\/leads\/export\.json$/, run: (_m, p) => handlers.listExports(p) },
   ];
 
   async function serveFile(req: http.IncomingMessage, res: http.ServerResponse, exportId: string): Promise<void> {
@@ -415,11 +428,13 @@ export async function startMarketoEmulator(options: MarketoEmulatorOptions = {})
     calls.push(record);
     try {
       const { method, params, body } = await parseParams(req, url, isBulk);
-      checkToken(req, url);
+      const token = checkToken(req, url);
       const candidates = routes.map((r) => ({ r, m: r.pattern.exec(url.pathname) })).filter((x) => x.m !== null);
       if (candidates.length === 0) throw apiError('610');
       const match = candidates.find((x) => x.r.method === method);
       if (!match) throw apiError('605');
+      const granted = clients.find((c) => c.clientId === token.clientId)?.permissions;
+      if (granted && !IMPLIED[match.r.perm].some((p) => granted.includes(p))) throw apiError('603');
       if (knobs.errorRate > 0 && random() < knobs.errorRate) {
         const statuses = [500, 502, 503] as const;
         const status = statuses[Math.floor(random() * statuses.length)]!;

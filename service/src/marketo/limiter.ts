@@ -1,0 +1,169 @@
+import { nextCentralMidnight } from './central-time.js';
+import { MarketoError } from './errors.js';
+
+/**
+ * Keeps this process under a share of one Marketo instance's limits (Adobe recommends 50 calls per
+ * 20 s and 5 concurrent for an integration), pauses the instance after a throttling answer, and stops
+ * it after 607 until the quota resets. One limiter per instance per process: every client of the same
+ * instance shares it (see limiterFor). Processes do not coordinate; give each its own share.
+ */
+
+export interface LimiterOptions {
+  maxCalls: number;
+  windowMs: number;
+  maxConcurrent: number;
+  /** Backoff after a throttle or server error: base * 2^attempt, full jitter, capped. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
+
+export const DEFAULT_LIMITS: LimiterOptions = { maxCalls: 50, windowMs: 20_000, maxConcurrent: 5, backoffBaseMs: 1000, backoffMaxMs: 60_000 };
+
+export interface LimiterState {
+  /** Calls started in the current window. */
+  recentCalls: number;
+  inFlight: number;
+  /** Epoch ms until which calls wait after a throttle answer, or null. */
+  pausedUntil: number | null;
+  /** Epoch ms until which every call is refused after 607 (next midnight US Central), or null. */
+  quotaStoppedUntil: number | null;
+}
+
+export class MarketoLimiter {
+  private readonly starts: number[] = [];
+  private active = 0;
+  private pausedUntil = 0;
+  private quotaStoppedUntil = 0;
+  private readonly waiters: Array<() => void> = [];
+  private pumping = false;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    public options: LimiterOptions = DEFAULT_LIMITS,
+    private readonly clock: () => number = Date.now,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  state(): LimiterState {
+    const now = this.clock();
+    this.prune(now);
+    return {
+      recentCalls: this.starts.length,
+      inFlight: this.active,
+      pausedUntil: this.pausedUntil > now ? this.pausedUntil : null,
+      quotaStoppedUntil: this.quotaStoppedUntil > now ? this.quotaStoppedUntil : null,
+    };
+  }
+
+  /** Waits for a slot (FIFO); the returned function gives it back. Throws when stopped by 607. */
+  async acquire(): Promise<() => void> {
+    this.checkQuota();
+    await new Promise<void>((resolve) => {
+      this.waiters.push(resolve);
+      this.pump();
+    });
+    this.checkQuota(true);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.active--;
+      this.pump();
+    };
+  }
+
+  private checkQuota(holding = false): void {
+    if (this.quotaStoppedUntil > this.clock()) {
+      if (holding) {
+        this.active--;
+        this.pump();
+      }
+      throw new MarketoError('QUOTA_STOPPED', `Daily quota reached; calls to this instance are stopped until ${new Date(this.quotaStoppedUntil).toISOString()}`, {
+        retryAt: this.quotaStoppedUntil,
+      });
+    }
+  }
+
+  private prune(now: number): void {
+    while (this.starts.length > 0 && this.starts[0]! <= now - this.options.windowMs) this.starts.shift();
+  }
+
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.waiters.length > 0) {
+        const now = this.clock();
+        this.prune(now);
+        if (this.quotaStoppedUntil > now) {
+          // Let the waiters see the stop and fail.
+          this.active += this.waiters.length;
+          for (const w of this.waiters.splice(0)) w();
+          return;
+        }
+        if (this.active >= this.options.maxConcurrent) return;
+        let wait = 0;
+        if (this.pausedUntil > now) wait = this.pausedUntil - now;
+        else if (this.starts.length >= this.options.maxCalls) wait = this.starts[0]! + this.options.windowMs - now;
+        if (wait > 0) {
+          this.schedule(wait);
+          return;
+        }
+        this.starts.push(now);
+        this.active++;
+        this.waiters.shift()!();
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.pump();
+    }, ms);
+    this.timer.unref?.();
+  }
+
+  /** After 606/615/5xx: every call to the instance waits, longer with each attempt, with jitter. */
+  backoff(attempt: number): number {
+    const ceiling = Math.min(this.options.backoffMaxMs, this.options.backoffBaseMs * 2 ** attempt);
+    const delay = Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
+    this.pausedUntil = Math.max(this.pausedUntil, this.clock() + delay);
+    return delay;
+  }
+
+  /** After 607: nothing goes to the instance until midnight US Central. */
+  stopForQuota(): number {
+    this.quotaStoppedUntil = nextCentralMidnight(this.clock());
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    this.pump();
+    return this.quotaStoppedUntil;
+  }
+
+  /** For an operator who raised the quota: calls may go again. */
+  resume(): void {
+    this.quotaStoppedUntil = 0;
+    this.pausedUntil = 0;
+    this.pump();
+  }
+}
+
+const limiters = new Map<string, MarketoLimiter>();
+
+/** The process-wide limiter of one instance (key: the REST host). */
+export function limiterFor(instance: string, options?: Partial<LimiterOptions>): MarketoLimiter {
+  let limiter = limiters.get(instance);
+  if (!limiter) {
+    limiter = new MarketoLimiter({ ...DEFAULT_LIMITS, ...options });
+    limiters.set(instance, limiter);
+  } else if (options) {
+    limiter.options = { ...limiter.options, ...options };
+  }
+  return limiter;
+}
