@@ -1,18 +1,93 @@
 import { LightningElement, api } from 'lwc';
-import { SETUP_STEPS, STATUS } from './setupSteps';
+import getSetupState from '@salesforce/apex/MsiActionsSetupController.getSetupState';
+import TITLE from '@salesforce/label/c.MSI_Setup_Title';
+import PROGRESS from '@salesforce/label/c.MSI_Setup_Progress';
+import TABLE from '@salesforce/label/c.MSI_Setup_Table';
+import PACKAGE_VERSION from '@salesforce/label/c.MSI_Package_Version';
+import COLUMN_STEP from '@salesforce/label/c.MSI_Column_Step';
+import COLUMN_PERSONA from '@salesforce/label/c.MSI_Column_Persona';
+import COLUMN_TASK from '@salesforce/label/c.MSI_Column_Task';
+import COLUMN_STATUS from '@salesforce/label/c.MSI_Column_Status';
+import ERROR_TITLE from '@salesforce/label/c.MSI_Error_Title';
+import { reduceErrors } from 'c/ldsUtils';
+import { SETUP_STEPS, STATUS, formatLabel } from './setupSteps';
 
+/**
+ * The MSI Actions setup checklist: the seven steps of the setup guide with persona and live status, and
+ * below it the page of the step being worked on (the account step so far).
+ */
 export default class MsiActionsSetup extends LightningElement {
-    /** Status per step key (`account`, `salesforce`, ...): notStarted, inProgress, done or needsAttention. */
+    /**
+     * Status per step key (`account`, `salesforce`, ...): notStarted, inProgress, done or needsAttention.
+     * Overrides what the org reports, for containers that know better (and for the local console).
+     */
     @api stepStatus = {};
 
+    labels = {
+        title: TITLE,
+        table: TABLE,
+        columnStep: COLUMN_STEP,
+        columnPersona: COLUMN_PERSONA,
+        columnTask: COLUMN_TASK,
+        columnStatus: COLUMN_STATUS,
+        errorTitle: ERROR_TITLE
+    };
+
+    /** @type {{ packageVersion?: string, stepStatus?: Record<string, string>, problem?: string, account?: { status?: string } } | undefined} */
+    state;
+    /** @type {unknown} */
+    error;
+
+    connectedCallback() {
+        this.loadState();
+    }
+
+    async loadState() {
+        try {
+            this.state = await getSetupState();
+            this.error = undefined;
+        } catch (error) {
+            this.error = error;
+        }
+    }
+
+    /**
+     * The account step read or changed the account. Only a status the checklist does not know yet needs a
+     * new state read (the first read of both components returns the same account).
+     * @param {CustomEvent<{ account: { status?: string } | null }>} event
+     */
+    handleAccountChange(event) {
+        const status = event.detail.account?.status;
+        if (this.state && status !== this.state.account?.status) {
+            this.loadState();
+        }
+    }
+
     get steps() {
+        const statuses = { ...(this.state?.stepStatus || {}), ...(this.stepStatus || {}) };
         return SETUP_STEPS.map((step) => {
-            const status = STATUS[this.stepStatus?.[step.key]] || STATUS.notStarted;
-            return { ...step, statusLabel: status.label, badgeClass: status.badgeClass };
+            const status = STATUS[statuses[step.key]] || STATUS.notStarted;
+            return { ...step, statusLabel: status.label, badgeClass: status.badgeClass, done: status === STATUS.done };
         });
     }
 
     get completedCount() {
-        return this.steps.filter((step) => step.statusLabel === STATUS.done.label).length;
+        return this.steps.filter((step) => step.done).length;
+    }
+
+    get progressText() {
+        return formatLabel(PROGRESS, this.completedCount, SETUP_STEPS.length);
+    }
+
+    get packageVersionText() {
+        return this.state?.packageVersion ? formatLabel(PACKAGE_VERSION, this.state.packageVersion) : '';
+    }
+
+    get hasError() {
+        return !!this.error;
+    }
+
+    get errorMessages() {
+        return reduceErrors(this.error).join(' ');
     }
 }
