@@ -147,7 +147,7 @@ describe('Salesforce client (jsforce) against the emulator', () => {
       clientSecret: sf.clientSecret,
     });
     sf.revokeRefreshTokens();
-    await assert.rejects(client.connection.query('SELECT Id FROM Lead LIMIT 1'), (error: Error) => {
+    await assert.rejects(async () => client.connection.query('SELECT Id FROM Lead LIMIT 1'), (error: Error) => {
       const c = classifySalesforceError(error);
       assert.equal(c.action, 'fix');
       assert.equal(c.code, 'INVALID_GRANT');
@@ -186,7 +186,7 @@ describe('Salesforce client (jsforce) against the emulator', () => {
     });
 
     sf.injectFault({ errorCode: 'QUERY_TIMEOUT' });
-    await assert.rejects(conn.query('SELECT Id FROM Lead'), (e: Error) => classifySalesforceError(e).action === 'retry');
+    await assert.rejects(async () => conn.query('SELECT Id FROM Lead'), (e: Error) => classifySalesforceError(e).action === 'retry');
 
     sf.addValidationRule({ object: 'Task', message: 'Subject must not be empty', field: 'Subject', failsWhen: (r) => !r.Subject });
     const results = await conn.sobject('Task').create([{ Subject: 'ok', WhoId: lead.Id }, { WhoId: lead.Id }]);
@@ -215,7 +215,7 @@ describe('Salesforce client (jsforce) against the emulator', () => {
     });
 
     sf.setApiEnabled(sf.org.admin.id, false);
-    await assert.rejects(conn.query('SELECT Id FROM Lead LIMIT 1'), (e: Error) => {
+    await assert.rejects(async () => conn.query('SELECT Id FROM Lead LIMIT 1'), (e: Error) => {
       const c = classifySalesforceError(e);
       return c.action === 'fix' && c.code === 'API_CURRENTLY_DISABLED' && /API Enabled/.test(c.hint);
     });
@@ -223,7 +223,7 @@ describe('Salesforce client (jsforce) against the emulator', () => {
 
     const before = sf.apiUsage();
     sf.setApiUsage(before.limit, before.limit);
-    await assert.rejects(conn.query('SELECT Id FROM Lead LIMIT 1'), (e: Error) => {
+    await assert.rejects(async () => conn.query('SELECT Id FROM Lead LIMIT 1'), (e: Error) => {
       const c = classifySalesforceError(e);
       return c.action === 'retry' && c.code === 'REQUEST_LIMIT_EXCEEDED' && c.retryAfterMs >= 60_000;
     });
