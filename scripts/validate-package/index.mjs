@@ -338,6 +338,12 @@ const checks = [
   ['Apex callouts exist in the service OpenAPI', openApiEndpoints(openApi)],
 ];
 
+/** ANTLR lists every token it expected; a person needs the position and the token it met. */
+function shorten(problem) {
+  const compact = problem.replace(/expecting \{[^}]{80,}\}/g, 'expecting something else');
+  return compact.length > 400 ? `${compact.slice(0, 400)}...` : compact;
+}
+
 let failed = 0;
 for (const [name, promise] of checks) {
   let result;
@@ -353,7 +359,7 @@ for (const [name, promise] of checks) {
   const ok = result.problems.length === 0;
   if (!ok) failed += 1;
   console.log(`${ok ? 'PASS' : 'FAIL'}  ${name}: ${result.summary}`);
-  for (const problem of result.problems) console.log(`      ${problem}`);
+  for (const problem of result.problems) console.log(`      ${shorten(problem)}`);
 }
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 console.log(failed === 0 ? `\nPackage checks passed in ${seconds} s.` : `\n${failed} package check(s) failed (${seconds} s).`);
