@@ -191,7 +191,10 @@ export class MarketoClient {
       } catch {
         throw new MarketoError(response.ok ? 'BAD_RESPONSE' : 'HTTP_ERROR', `HTTP ${response.status} from ${new URL(url).pathname}: ${text.slice(0, 200)}`, { httpStatus: response.status });
       }
-      if (envelope.success !== false) return envelope;
+      if (envelope.success !== false) {
+        this.limiter.succeeded();
+        return envelope;
+      }
       const first = envelope.errors?.[0];
       const code = String(first?.code ?? 'BAD_RESPONSE');
       const message = first?.message ?? 'Marketo reported failure without an error';
@@ -205,7 +208,9 @@ export class MarketoClient {
         throw new MarketoError('607', message, { requestId: envelope.requestId, retryAt: until });
       }
       if (RETRYABLE_CODES.has(code)) {
-        if (attempt >= this.maxRetries) throw new MarketoError(code, message, { requestId: envelope.requestId });
+        this.limiter.throttled(code);
+        // Marketo did not run a call it refused for load, so waiting longer is always safe.
+        if (attempt >= (code === '606' || code === '615' ? this.maxRetries * 2 : this.maxRetries)) throw new MarketoError(code, message, { requestId: envelope.requestId });
         await sleep(this.limiter.backoff(attempt++));
         continue;
       }
@@ -460,7 +465,8 @@ export class MarketoClient {
             continue;
           }
           if (code === '607') throw new MarketoError('607', message, { retryAt: this.limiter.stopForQuota() });
-          if (RETRYABLE_CODES.has(code) && attempt < this.maxRetries) {
+          if (RETRYABLE_CODES.has(code) && attempt < this.maxRetries * 2) {
+            this.limiter.throttled(code);
             release();
             await sleep(this.limiter.backoff(attempt++));
             continue;

@@ -23,6 +23,9 @@ export interface LimiterState {
   /** Calls started in the current window. */
   recentCalls: number;
   inFlight: number;
+  /** The concurrency and calls per window in use now (lowered after throttling answers). */
+  maxConcurrentNow: number;
+  maxCallsNow: number;
   /** Epoch ms until which calls wait after a throttle answer, or null. */
   pausedUntil: number | null;
   /** Epoch ms until which every call is refused after 607 (next midnight US Central), or null. */
@@ -37,12 +40,28 @@ export class MarketoLimiter {
   private readonly waiters: Array<() => void> = [];
   private pumping = false;
   private timer: NodeJS.Timeout | null = null;
+  /**
+   * What Marketo's answers show is really available (other integrations share the instance): halved on
+   * each 615 / 606, grown back by one after a run of clean answers, never above the configured share.
+   */
+  private concurrentNow: number;
+  private callsNow: number;
+  private clean = 0;
 
   constructor(
     public options: LimiterOptions = DEFAULT_LIMITS,
     private readonly clock: () => number = Date.now,
     private readonly random: () => number = Math.random,
-  ) {}
+  ) {
+    this.concurrentNow = options.maxConcurrent;
+    this.callsNow = options.maxCalls;
+  }
+
+  configure(options: LimiterOptions): void {
+    this.options = options;
+    this.concurrentNow = options.maxConcurrent;
+    this.callsNow = options.maxCalls;
+  }
 
   state(): LimiterState {
     const now = this.clock();
@@ -50,6 +69,8 @@ export class MarketoLimiter {
     return {
       recentCalls: this.starts.length,
       inFlight: this.active,
+      maxConcurrentNow: this.concurrentNow,
+      maxCallsNow: this.callsNow,
       pausedUntil: this.pausedUntil > now ? this.pausedUntil : null,
       quotaStoppedUntil: this.quotaStoppedUntil > now ? this.quotaStoppedUntil : null,
     };
@@ -101,10 +122,10 @@ export class MarketoLimiter {
           for (const w of this.waiters.splice(0)) w();
           return;
         }
-        if (this.active >= this.options.maxConcurrent) return;
+        if (this.active >= this.concurrentNow) return;
         let wait = 0;
         if (this.pausedUntil > now) wait = this.pausedUntil - now;
-        else if (this.starts.length >= this.options.maxCalls) wait = this.starts[0]! + this.options.windowMs - now;
+        else if (this.starts.length >= this.callsNow) wait = this.starts[this.starts.length - this.callsNow]! + this.options.windowMs - now;
         if (wait > 0) {
           this.schedule(wait);
           return;
@@ -125,6 +146,24 @@ export class MarketoLimiter {
       this.pump();
     }, ms);
     this.timer.unref?.();
+  }
+
+  /** A throttling answer: lower what this process asks of the instance. */
+  throttled(code: string): void {
+    this.clean = 0;
+    // Answers to calls sent before the last pause tell nothing new.
+    if (this.pausedUntil > this.clock()) return;
+    if (code === '615') this.concurrentNow = Math.max(1, Math.floor(this.concurrentNow / 2));
+    if (code === '606') this.callsNow = Math.max(1, Math.floor(this.callsNow / 2));
+  }
+
+  /** A served call: after a run of them, give back one unit of what throttling took. */
+  succeeded(): void {
+    if (++this.clean < 10) return;
+    this.clean = 0;
+    if (this.concurrentNow < this.options.maxConcurrent) this.concurrentNow++;
+    if (this.callsNow < this.options.maxCalls) this.callsNow = Math.min(this.options.maxCalls, this.callsNow + Math.max(1, Math.floor(this.options.maxCalls / 10)));
+    this.pump();
   }
 
   /** After 606/615/5xx: every call to the instance waits, longer with each attempt, with jitter. */
@@ -163,7 +202,7 @@ export function limiterFor(instance: string, options?: Partial<LimiterOptions>):
     limiter = new MarketoLimiter({ ...DEFAULT_LIMITS, ...options });
     limiters.set(instance, limiter);
   } else if (options) {
-    limiter.options = { ...limiter.options, ...options };
+    limiter.configure({ ...limiter.options, ...options });
   }
   return limiter;
 }

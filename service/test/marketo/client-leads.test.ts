@@ -87,7 +87,7 @@ describe('Marketo client: identity, describe and leads against the emulator', ()
   it('syncs leads: created, updated, skipped with reasons, in input order', async () => {
     const existing = pair.emulator.db.get(10)!;
     const results = await pair.client.syncLeads({
-      input: [{ email: 'new.person@example.org', firstName: 'New', lastName: 'Person' }, { email: existing.email, title: 'Chief Sync Officer' }, { email: 'not-an-email' }, { email: 'x@example.org', shoeSize: 42 }],
+      input: [{ email: 'new.person@example.org', firstName: 'New', lastName: 'Person' }, { email: String(existing.email), title: 'Chief Sync Officer' }, { email: 'not-an-email' }, { email: 'x@example.org', shoeSize: 42 }],
     });
     assert.equal(results[0]!.status, 'created');
     assert.ok(results[0]!.id! > 3000);
@@ -96,7 +96,7 @@ describe('Marketo client: identity, describe and leads against the emulator', ()
     assert.equal(results[2]!.reasons![0]!.code, '1003');
     assert.deepEqual(results[3]!.reasons, [{ code: '1006', message: "Field 'shoeSize' not found" }]);
     assert.equal(pair.emulator.db.get(10)!.title, 'Chief Sync Officer');
-    const only = await pair.client.syncLeads({ action: 'createOnly', input: [{ email: existing.email }] });
+    const only = await pair.client.syncLeads({ action: 'createOnly', input: [{ email: String(existing.email) }] });
     assert.equal(only[0]!.reasons![0]!.code, '1005');
     const upd = await pair.client.syncLeads({ action: 'updateOnly', input: [{ email: 'nobody@nowhere.example' }] });
     assert.equal(upd[0]!.reasons![0]!.code, '1004');

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { nextCentralMidnight } from '../../src/marketo/central-time.js';
+import { MarketoError } from '../../src/marketo/errors.js';
+import { marketoPair, served } from './helpers.js';
+
+describe('Marketo client: tokens, limits and faults against the emulator', () => {
+  it('renews an expired token mid-run (602) once per expiry, and reads every page exactly once', async () => {
+    const pair = await marketoPair({ people: 600 });
+    try {
+      const ids = Array.from({ length: 300 }, (_, i) => i + 1);
+      const seen: number[] = [];
+      let pages = 0;
+      for await (const batch of pair.client.iterateLeads({ filterType: 'id', filterValues: ids, fields: ['id'], batchSize: 20 })) {
+        seen.push(...batch.map((l) => Number(l.id)));
+        if (++pages % 5 === 0) pair.emulator.expireTokensNow();
+      }
+      assert.deepEqual(seen, ids);
+      const refused = pair.emulator.calls.filter((c) => c.code === '602').length;
+      assert.equal(refused, 2, 'one 602 per expiry (the 15th page ends the run)');
+      assert.equal(pair.emulator.stats().identityCalls, 3);
+      assert.equal(served(pair.emulator, 'GET', '/rest/v1/leads.json'), 15);
+    } finally {
+      await pair.close();
+    }
+  });
+
+  it('refreshes a token with less than 60 s left before using it', async () => {
+    const pair = await marketoPair({ tokenLifetimeSeconds: 61 });
+    try {
+      const first = await pair.client.token();
+      await new Promise((r) => setTimeout(r, 1100));
+      await pair.client.describe();
+      assert.equal(pair.emulator.stats().identityCalls, 2, 'asked again because < 60 s were left');
+      assert.ok(first.accessToken);
+    } finally {
+      await pair.close();
+    }
+  });
+
+  it('retries once on an invalid token (601) and then reports it', async () => {
+    const pair = await marketoPair();
+    try {
+      const token = await pair.client.token();
+      token.accessToken = 'forged:ab';
+      const fields = await pair.client.describe();
+      assert.ok(fields.length > 10);
+      assert.equal(pair.emulator.calls.filter((c) => c.code === '601').length, 1);
+    } finally {
+      await pair.close();
+    }
+  });
+
+  it('rides out a 606 burst and a 615 burst: every sync batch is served exactly once', async () => {
+    const pair = await marketoPair({ rateWindowMs: 500 }, { limits: { windowMs: 500 } });
+    try {
+      pair.emulator.burst606(4);
+      pair.emulator.burst615(3);
+      const batches = Array.from({ length: 8 }, (_, b) => Array.from({ length: 25 }, (_, i) => ({ email: `burst${b}-${i}@example.org`, firstName: `B${b}` })));
+      const results = await Promise.all(batches.map((input) => pair.client.syncLeads({ input })));
+      assert.equal(results.flat().filter((r) => r.status === 'created').length, 200);
+      assert.equal(pair.emulator.calls.filter((c) => c.code === '606').length, 4);
+      assert.equal(pair.emulator.calls.filter((c) => c.code === '615').length, 3);
+      assert.equal(served(pair.emulator, 'POST', '/rest/v1/leads.json'), 8, 'no batch lost or repeated');
+      const created = await pair.client.getLeads({ filterType: 'email', filterValues: ['burst3-7@example.org'] });
+      assert.equal(created.result.length, 1);
+    } finally {
+      await pair.close();
+    }
+  });
+
+  it('when its share is set above Marketo’s limits, real 606s and 615s are retried and nothing is lost', async () => {
+    const pair = await marketoPair({ rateLimit: 30, rateWindowMs: 500, concurrencyLimit: 3, latencyMs: 15 }, { limits: { maxCalls: 1000, windowMs: 500, maxConcurrent: 8, backoffBaseMs: 20, backoffMaxMs: 300 } });
+    try {
+      const ids = Array.from({ length: 60 }, (_, i) => i + 1);
+      const found = await Promise.all(ids.map((id) => pair.client.getLeads({ filterType: 'id', filterValues: [id], fields: ['id'] })));
+      assert.deepEqual(found.map((p) => Number(p.result[0]!.id)), ids);
+      const codes = new Set(pair.emulator.calls.map((c) => c.code));
+      assert.ok(codes.has('606') || codes.has('615'), 'the emulator did refuse some calls');
+      assert.equal(served(pair.emulator, 'GET', '/rest/v1/leads.json'), 60);
+    } finally {
+      await pair.close();
+    }
+  });
+
+  it('keeps to its own share: at most 5 in flight and 50 per window by default', async () => {
+    const pair = await marketoPair({ latencyMs: 10 });
+    try {
+      const started = Date.now();
+      await Promise.all(Array.from({ length: 60 }, (_, i) => pair.client.getLeads({ filterType: 'id', filterValues: [i + 1] })));
+      assert.ok(pair.emulator.stats().maxInFlight <= 5);
+      assert.ok(Date.now() - started >= 1900, 'the 51st call waited for the 2 s window');
+      assert.ok(!pair.emulator.calls.some((c) => c.code === '606' || c.code === '615'));
+    } finally {
+      await pair.close();
+    }
+  });
+
+  it('retries HTTP 5xx for reads but not for non-idempotent writes', async () => {
+    const pair = await marketoPair({ errorRate: 0.3, seed: 3 });
+    try {
+      for (let i = 0; i < 20; i++) assert.equal((await pair.client.getLeads({ filterType: 'id', filterValues: [i + 1] })).result.length, 1);
+      assert.ok(pair.emulator.calls.some((c) => c.code !== null && c.code.startsWith('5')));
+      pair.emulator.knobs.errorRate = 1;
+      await assert.rejects(
+        pair.client.addCustomActivities([{ leadId: 1, activityDate: new Date().toISOString(), activityTypeId: 100001, primaryAttributeValue: 'x' }]),
+        (e: MarketoError) => e.code === 'HTTP_ERROR' && (e.details.httpStatus ?? 0) >= 500,
+      );
+      assert.equal(pair.emulator.calls.filter((c) => c.path === '/rest/v1/activities/external.json').length, 1, 'sent once');
+    } finally {
+      await pair.close();
+    }
+  });
+
+  it('stops every call to the instance after 607 until midnight US Central, and says so', async () => {
+    const pair = await marketoPair({ dailyQuota: 5 });
+    try {
+      for (let i = 0; i < 5; i++) await pair.client.describe();
+      await assert.rejects(pair.client.describe(), (e: MarketoError) => e.code === '607' && e.details.retryAt === nextCentralMidnight(Date.now()));
+      const before = pair.emulator.calls.length;
+      await assert.rejects(pair.client.getLeads({ filterType: 'id', filterValues: [1] }), (e: MarketoError) => e.code === 'QUOTA_STOPPED');
+      assert.equal(pair.emulator.calls.length, before, 'nothing was sent');
+      const usage = pair.client.usage();
+      assert.equal(usage.callsToday, 6);
+      assert.equal(usage.limiter.quotaStoppedUntil, nextCentralMidnight(Date.now()));
+      pair.client.limiter.resume();
+    } finally {
+      await pair.close();
+    }
+  });
+
+  it('computes midnight US Central across daylight saving', () => {
+    assert.equal(new Date(nextCentralMidnight(Date.parse('2026-07-01T12:00:00Z'))).toISOString(), '2026-07-02T05:00:00.000Z');
+    assert.equal(new Date(nextCentralMidnight(Date.parse('2026-01-15T03:00:00Z'))).toISOString(), '2026-01-15T06:00:00.000Z');
+    assert.equal(new Date(nextCentralMidnight(Date.parse('2026-11-01T04:59:00Z'))).toISOString(), '2026-11-01T05:00:00.000Z');
+    assert.equal(new Date(nextCentralMidnight(Date.parse('2026-11-01T12:00:00Z'))).toISOString(), '2026-11-02T06:00:00.000Z');
+  });
+});
