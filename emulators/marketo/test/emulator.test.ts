@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { personAt, salesforceId } from '../../shared/seed-people.js';
+import { startMarketoEmulator, type MarketoEmulator } from '../index.js';
+
+async function token(e: MarketoEmulator): Promise<string> {
+  const r = await fetch(`${e.identityUrl}/oauth/token?grant_type=client_credentials&client_id=${e.clientId}&client_secret=${e.clientSecret}`);
+  return ((await r.json()) as { access_token: string }).access_token;
+}
+
+async function get(e: MarketoEmulator, path: string, t: string, init: RequestInit = {}): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+  const r = await fetch(`${e.url}${path}`, { ...init, headers: { Authorization: `Bearer ${t}`, ...(init.headers as Record<string, string>) } });
+  const text = await r.text();
+  return { status: r.status, body: r.headers.get('content-type')?.includes('json') ? (JSON.parse(text) as Record<string, unknown>) : { text }, headers: r.headers };
+}
+
+function errorCode(body: Record<string, unknown>): string | undefined {
+  return (body.errors as Array<{ code: string }> | undefined)?.[0]?.code;
+}
+
+describe('Marketo emulator, spoken to directly', () => {
+  let e: MarketoEmulator;
+  let t: string;
+  before(async () => {
+    e = await startMarketoEmulator({ people: 400, seed: 'emu', bulkProcessingMs: 10 });
+    t = await token(e);
+  });
+  after(() => e.close());
+
+  it('identity: same token with a falling expires_in; query, form body and Basic all work', async () => {
+    const first = (await (await fetch(`${e.identityUrl}/oauth/token?grant_type=client_credentials&client_id=${e.clientId}&client_secret=${e.clientSecret}`)).json()) as Record<string, unknown>;
+    await new Promise((r) => setTimeout(r, 1100));
+    const form = await fetch(`${e.identityUrl}/oauth/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `grant_type=client_credentials&client_id=${e.clientId}&client_secret=${e.clientSecret}` });
+    const second = (await form.json()) as Record<string, unknown>;
+    assert.equal(form.headers.get('cache-control'), 'no-store');
+    assert.equal(second.access_token, first.access_token);
+    assert.ok(Number(second.expires_in) < Number(first.expires_in));
+    assert.match(String(first.access_token), /^[0-9a-f-]{36}:[a-z]+$/);
+    const basic = await fetch(`${e.identityUrl}/oauth/token?grant_type=client_credentials`, { headers: { Authorization: `Basic ${Buffer.from(`${e.clientId}:${e.clientSecret}`).toString('base64')}` } });
+    assert.equal(basic.status, 200);
+  });
+
+  it('identity: 401 with an OAuth error body for a bad secret or unknown client', async () => {
+    const bad = await fetch(`${e.identityUrl}/oauth/token?grant_type=client_credentials&client_id=${e.clientId}&client_secret=nope`);
+    assert.equal(bad.status, 401);
+    assert.deepEqual(await bad.json(), { error: 'invalid_client', error_description: 'Bad client credentials' });
+    const unknown = await fetch(`${e.identityUrl}/oauth/token?grant_type=client_credentials&client_id=who&client_secret=x`);
+    assert.equal(unknown.status, 401);
+    assert.equal(((await unknown.json()) as { error: string }).error, 'unauthorized');
+  });
+
+  it('601 for an unknown token, 602 for an expired one, neither counted; HTTP 200 with success false', async () => {
+    const before = e.stats().callsToday;
+    const invalid = await get(e, '/rest/v1/leads/describe.json', 'nope');
+    assert.equal(invalid.status, 200);
+    assert.deepEqual(invalid.body.errors, [{ code: '601', message: 'Access token invalid' }]);
+    assert.equal(invalid.body.success, false);
+    assert.match(String(invalid.body.requestId), /^[0-9a-f]+#[0-9a-f]+$/);
+    e.expireTokensNow();
+    assert.equal(errorCode((await get(e, '/rest/v1/leads/describe.json', t)).body), '602');
+    assert.equal(e.stats().callsToday, before);
+    const fresh = await token(e);
+    assert.notEqual(fresh, t);
+    t = fresh;
+  });
+
+  it('605 for a wrong method, 610 for an unknown resource, 609 for bad JSON, 612 for a wrong content type', async () => {
+    assert.equal(errorCode((await get(e, '/rest/v1/activities/external.json', t)).body), '605');
+    assert.equal(errorCode((await get(e, '/rest/v1/nothing.json', t)).body), '610');
+    assert.equal(errorCode((await get(e, '/rest/v1/leads.json', t, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{' })).body), '609');
+    assert.equal(errorCode((await get(e, '/rest/v1/leads.json', t, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'x' })).body), '612');
+  });
+
+  it('leads.json: explicit nulls, POST ?_method=GET with a form body, 1003 beyond 1,000 matches', async () => {
+    const r = await get(e, '/rest/v1/leads.json?filterType=id&filterValues=1&fields=id,middleName', t);
+    assert.deepEqual(r.body.result, [{ id: 1, middleName: null }]);
+    const form = await get(e, '/rest/v1/leads.json?_method=GET', t, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'filterType=id&filterValues=2,3&fields=id' });
+    assert.deepEqual(form.body.result, [{ id: 2 }, { id: 3 }]);
+    const big = await startMarketoEmulator({ people: 1200, seed: 1, salesforceShare: 1 });
+    try {
+      const bt = await token(big);
+      const owners = Array.from({ length: 25 }, (_, i) => salesforceId('005', 1, i)).join(',');
+      const tooMany = await get(big, `/rest/v1/leads.json?filterType=sfdcLeadOwnerId&filterValues=${owners}`, bt);
+      assert.deepEqual(tooMany.body.errors, [{ code: '1003', message: 'Too many results match the filter' }]);
+    } finally {
+      await big.close();
+    }
+  });
+
+  it('606 past the calls per window, 615 past the concurrent calls, 607 past the daily quota', async () => {
+    const small = await startMarketoEmulator({ people: 10, rateLimit: 5, rateWindowMs: 300, concurrencyLimit: 2, dailyQuota: 30 });
+    try {
+      const st = await token(small);
+      const codes: Array<string | undefined> = [];
+      for (let i = 0; i < 7; i++) codes.push(errorCode((await get(small, '/rest/v1/leads/describe.json', st)).body));
+      assert.deepEqual(codes, [undefined, undefined, undefined, undefined, undefined, '606', '606']);
+      assert.match(((await get(small, '/rest/v1/leads/describe.json', st)).body.errors as Array<{ message: string }>)[0]!.message, /^Max rate limit '5' exceeded with in '0.3' secs$/);
+      await new Promise((r) => setTimeout(r, 350));
+      small.knobs.latencyMs = 100;
+      const parallel = await Promise.all([1, 2, 3].map(() => get(small, '/rest/v1/leads/describe.json', st)));
+      assert.deepEqual(parallel.map((p) => errorCode(p.body)).sort(), ['615', undefined, undefined].sort());
+      small.knobs.latencyMs = 0;
+      small.knobs.rateLimit = 1000;
+      small.exhaustQuota();
+      assert.deepEqual((await get(small, '/rest/v1/leads/describe.json', st)).body.errors, [{ code: '607', message: 'Daily quota reached' }]);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('bulk: 404 plaintext before completion, then the CSV with null, Range 206 and 416', async () => {
+    const create = await get(e, '/bulk/v1/leads/export/create.json', t, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ fields: ['id', 'middleName', 'email'], filter: { createdAt: { startAt: '2024-01-01T00:00:00Z', endAt: '2024-01-02T00:00:00Z' } } }),
+    });
+    const id = (create.body.result as Array<{ exportId: string }>)[0]!.exportId;
+    const early = await get(e, `/bulk/v1/leads/export/${id}/file.json`, t);
+    assert.equal(early.status, 404);
+    assert.equal(early.headers.get('content-type'), 'text/plain;charset=UTF-8');
+    await get(e, `/bulk/v1/leads/export/${id}/enqueue.json`, t, { method: 'POST' });
+    let status: Record<string, unknown> = {};
+    for (let i = 0; i < 100 && status.status !== 'Completed'; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      status = ((await get(e, `/bulk/v1/leads/export/${id}/status.json`, t)).body.result as Array<Record<string, unknown>>)[0]!;
+    }
+    assert.equal(status.numberOfRecords, 400);
+    const file = await fetch(`${e.url}/bulk/v1/leads/export/${id}/file.json`, { headers: { Authorization: `Bearer ${t}` } });
+    const text = await file.text();
+    assert.equal(Number(file.headers.get('content-length')), status.fileSize);
+    assert.equal(file.headers.get('accept-ranges'), 'bytes');
+    assert.equal(text.split('\n')[0], 'id,middleName,email');
+    assert.match(text.split('\n')[1]!, /^1,null,.+@.+$/);
+    const part = await fetch(`${e.url}/bulk/v1/leads/export/${id}/file.json`, { headers: { Authorization: `Bearer ${t}`, Range: 'bytes=0-9' } });
+    assert.equal(part.status, 206);
+    assert.equal(part.headers.get('content-range'), `bytes 0-9/${String(status.fileSize)}`);
+    assert.equal(await part.text(), text.slice(0, 10));
+    const tail = await fetch(`${e.url}/bulk/v1/leads/export/${id}/file.json`, { headers: { Authorization: `Bearer ${t}`, Range: 'bytes=-5' } });
+    assert.equal(await tail.text(), text.slice(-5));
+    const beyond = await fetch(`${e.url}/bulk/v1/leads/export/${id}/file.json`, { headers: { Authorization: `Bearer ${t}`, Range: `bytes=${String(status.fileSize)}-` } });
+    assert.equal(beyond.status, 416);
+  });
+});
+
+describe('Marketo emulator: the generated person database', () => {
+  it('is deterministic and shares its Salesforce ids with the seed generator', () => {
+    const a = personAt(42, 1234);
+    assert.deepEqual(personAt(42, 1234), a);
+    assert.notDeepEqual(personAt(43, 1234), a);
+    for (let i = 0; i < 500; i++) {
+      const p = personAt(42, i);
+      for (const id of [p.sfdcLeadId, p.sfdcContactId, p.sfdcAccountId, p.sfdcOpptyId, p.sfdcLeadOwnerId]) if (id) assert.match(id, /^(00Q|003|001|006|005)[0-9A-Za-z]{15}$/);
+      if (p.sfdcType === 'Lead') assert.ok(p.sfdcLeadId?.startsWith('00Q') && p.sfdcContactId === null);
+      if (p.sfdcType === 'Contact') assert.ok(p.sfdcContactId?.startsWith('003') && p.sfdcAccountId?.startsWith('001'));
+      if (p.sfdcType) assert.ok(p.sfdcLeadOwnerId?.startsWith('005'));
+    }
+  });
+
+  it('serves 1,500,000 people without holding them', async () => {
+    const heapBefore = process.memoryUsage().heapUsed;
+    const big = await startMarketoEmulator({ people: 1_500_000, seed: 9 });
+    try {
+      const t = await token(big);
+      const r = await get(big, '/rest/v1/leads.json?filterType=id&filterValues=1,750000,1500000,1500001&fields=id,email,sfdcContactId', t);
+      assert.deepEqual((r.body.result as Array<{ id: number }>).map((l) => l.id), [1, 750000, 1500000]);
+      big.changePerson(1_500_000, { title: 'Last One' });
+      assert.equal(big.db.get(1_500_000)!.title, 'Last One');
+      assert.ok(process.memoryUsage().heapUsed - heapBefore < 50 * 1024 * 1024);
+    } finally {
+      await big.close();
+    }
+  });
+});
