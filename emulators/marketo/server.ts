@@ -407,7 +407,17 @@ export async function startMarketoEmulator(options: MarketoEmulatorOptions = {})
         return;
       }
       sent += piece.length;
-      if (!res.write(piece)) await new Promise<void>((resolve) => res.once('drain', () => resolve()).once('close', () => resolve()));
+      if (!res.write(piece)) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            res.off('drain', done);
+            res.off('close', done);
+            resolve();
+          };
+          res.on('drain', done);
+          res.on('close', done);
+        });
+      }
       if (offset > end) break;
     }
     res.end();
