@@ -8,6 +8,7 @@ import type { Mailer } from './platform/mail.js';
 import type { Mailbox } from './sandbox/mailbox.js';
 import { accountCapability } from './account/index.js';
 import { sandboxCapability } from './sandbox/index.js';
+import { invitationsCapability } from './invitations/index.js';
 
 /**
  * What every capability can reach. Built once by the runtime; capabilities add their own services
@@ -49,4 +50,4 @@ export interface Capability {
 }
 
 /** The service's capabilities, in the order of the setup guide. */
-export const capabilities: Capability[] = [accountCapability, sandboxCapability];
+export const capabilities: Capability[] = [accountCapability, sandboxCapability, invitationsCapability];

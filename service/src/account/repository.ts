@@ -71,6 +71,60 @@ export const accountRepository = {
     return user;
   },
 
+  /**
+   * Many new members at once (bulk invitations, CSV imports): the rows insertMember makes, one
+   * statement per table, so thousands of invitees do not cost thousands of round trips.
+   */
+  async insertMembers(
+    db: DbOrTx,
+    accountId: string,
+    members: Array<{ email: string; name: string; firstName?: string | null; lastName?: string | null; role: UserRole; teamIds?: string[] }>,
+  ): Promise<Array<{ id: string; email: string }>> {
+    if (members.length === 0) return [];
+    const inserted = await sql<{ id: string; email: string }>`
+      insert into users (account_id, email, name, first_name, last_name, role, status)
+      select ${accountId}::uuid, m.email, m.name, m.first_name, m.last_name, m.role, 'invited'
+      from unnest(${members.map((m) => m.email)}::text[], ${members.map((m) => m.name)}::text[],
+                  ${members.map((m) => m.firstName ?? null)}::text[], ${members.map((m) => m.lastName ?? null)}::text[],
+                  ${members.map((m) => m.role)}::text[]) with ordinality as m(email, name, first_name, last_name, role, n)
+      order by m.n
+      returning id, email`.execute(db);
+    const ids = new Map(inserted.rows.map((r) => [r.email, r.id]));
+    const everyone = await accountRepository.everyoneTeam(db, accountId);
+    const teamIds: string[] = [];
+    const userIds: string[] = [];
+    for (const member of members) {
+      const userId = ids.get(member.email);
+      if (!userId) continue;
+      for (const teamId of new Set([everyone.id, ...(member.teamIds ?? [])])) {
+        teamIds.push(teamId);
+        userIds.push(userId);
+      }
+    }
+    await sql`
+      insert into team_members (team_id, user_id, account_id)
+      select t, u, ${accountId}::uuid from unnest(${teamIds}::uuid[], ${userIds}::uuid[]) as x(t, u)
+      on conflict do nothing`.execute(db);
+    return members.flatMap((m) => {
+      const id = ids.get(m.email);
+      return id ? [{ id, email: m.email }] : [];
+    });
+  },
+
+  /** replaceInvitation for many users at once: their open links die, each gets a new invitation. */
+  async replaceInvitations(db: DbOrTx, input: { accountId: string; userIds: string[]; invitedBy: string | null }): Promise<Array<{ id: string; user_id: string }>> {
+    if (input.userIds.length === 0) return [];
+    await sql`
+      update invitations set revoked_at = now(), token_hash = null
+      where account_id = ${input.accountId} and user_id = any(${input.userIds}::uuid[]) and accepted_at is null and revoked_at is null`.execute(db);
+    const rows = await sql<{ id: string; user_id: string }>`
+      insert into invitations (account_id, user_id, invited_by)
+      select ${input.accountId}::uuid, u, ${input.invitedBy}::text from unnest(${input.userIds}::uuid[]) with ordinality as x(u, n)
+      order by x.n
+      returning id, user_id`.execute(db);
+    return rows.rows;
+  },
+
   /** A new invitation for the user; earlier open ones stop working (their links die with them). */
   async replaceInvitation(db: DbOrTx, input: { accountId: string; userId: string; invitedBy: string | null }) {
     await db

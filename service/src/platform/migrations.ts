@@ -1,6 +1,7 @@
 import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import type { Db } from './database.js';
 import { accountMigrations } from '../account/migrations.js';
+import { invitationMigrations } from '../invitations/migrations.js';
 
 /**
  * Versioned migrations. Each capability owns its migrations (`<capability>/migrations.ts`) and
@@ -23,6 +24,7 @@ const platformMigrations: Record<string, Migration> = {
 export const allMigrations: Record<string, Migration> = {
   ...platformMigrations,
   ...accountMigrations,
+  ...invitationMigrations,
 };
 
 export async function migrateToLatest(db: Db): Promise<string[]> {

@@ -4,5 +4,6 @@
  */
 import type { PlatformTables } from './platform-tables.js';
 import type { AccountTables } from '../account/tables.js';
+import type { InvitationTables } from '../invitations/tables.js';
 
-export interface Database extends PlatformTables, AccountTables {}
+export interface Database extends PlatformTables, AccountTables, InvitationTables {}
