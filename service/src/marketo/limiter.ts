@@ -185,6 +185,11 @@ export class MarketoLimiter {
     return this.quotaStoppedUntil;
   }
 
+  /** A stop another process recorded (shared through the database): honour it here too. */
+  stopUntil(until: number): void {
+    if (until > this.quotaStoppedUntil) this.quotaStoppedUntil = until;
+  }
+
   /** For an operator who raised the quota: calls may go again. */
   resume(): void {
     this.quotaStoppedUntil = 0;

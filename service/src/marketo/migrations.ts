@@ -1,0 +1,32 @@
+import { sql, type Kysely, type Migration } from 'kysely';
+
+export const marketoMigrations: Record<string, Migration> = {
+  '0300_marketo_connection': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create table marketo_connections (
+          account_id uuid primary key references accounts(id) on delete cascade,
+          munchkin_id text,
+          rest_url text not null,
+          identity_url text not null,
+          client_id text not null,
+          client_secret_sealed text not null,
+          api_user text not null,
+          connected_by text not null,
+          connected_at timestamptz not null default now(),
+          last_verified_at timestamptz not null default now(),
+          daily_quota integer not null default 50000,
+          quota_stopped_until timestamptz,
+          last_error_code text,
+          last_error_message text,
+          last_error_at timestamptz
+        );
+        create table marketo_api_calls (
+          account_id uuid not null references accounts(id) on delete cascade,
+          day text not null,
+          calls integer not null default 0,
+          primary key (account_id, day)
+        )`.execute(db);
+    },
+  },
+};
