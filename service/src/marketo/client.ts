@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { centralDay } from './central-time.js';
 import { CsvStreamParser, type CsvValue } from './csv.js';
-import { MarketoError, RETRYABLE_CODES, TOKEN_CODES } from './errors.js';
+import { MarketoError, RETRYABLE_CODES, TOKEN_CODES, UNCOUNTED_CODES } from './errors.js';
 import { limiterFor, type LimiterOptions, type LimiterState, type MarketoLimiter } from './limiter.js';
 import { networkError, sharedTokens, type MarketoToken, type TokenCache } from './tokens.js';
 import type {
@@ -34,7 +34,7 @@ export interface MarketoClientOptions {
   limits?: Partial<LimiterOptions>;
   /** Sends after a throttle or 5xx before giving up. */
   maxRetries?: number;
-  /** Called once per HTTP call counted against the instance's daily quota. */
+  /** Called once per call Marketo counts against the daily quota (not for 601/602/604/605/608/611, 5xx or network failures). */
   onApiCall?: (info: { day: string; path: string }) => void;
   fetch?: typeof fetch;
   clock?: () => number;
@@ -168,7 +168,6 @@ export class MarketoClient {
       let response: Response;
       let text: string;
       try {
-        this.count(new URL(url).pathname);
         response = await this.fetch(target, { method: sendMethod, headers, body });
         text = await response.text();
       } catch (error) {
@@ -191,12 +190,13 @@ export class MarketoClient {
       } catch {
         throw new MarketoError(response.ok ? 'BAD_RESPONSE' : 'HTTP_ERROR', `HTTP ${response.status} from ${new URL(url).pathname}: ${text.slice(0, 200)}`, { httpStatus: response.status });
       }
-      if (envelope.success !== false) {
+      const first = envelope.errors?.[0];
+      const code = envelope.success === false ? String(first?.code ?? 'BAD_RESPONSE') : null;
+      if (code === null || !UNCOUNTED_CODES.has(code)) this.count(new URL(url).pathname);
+      if (code === null) {
         this.limiter.succeeded();
         return envelope;
       }
-      const first = envelope.errors?.[0];
-      const code = String(first?.code ?? 'BAD_RESPONSE');
       const message = first?.message ?? 'Marketo reported failure without an error';
       if (TOKEN_CODES.has(code) && !tokenRetried) {
         tokenRetried = true;
@@ -438,7 +438,6 @@ export class MarketoClient {
         const token = await this.token();
         const headers: Record<string, string> = { Authorization: `Bearer ${token.accessToken}` };
         if (received > 0) headers.Range = `bytes=${received}-`;
-        this.count(new URL(url).pathname);
         let response: Response;
         try {
           response = await this.fetch(url, { headers });
@@ -458,6 +457,7 @@ export class MarketoClient {
           const envelope = (await response.json()) as Envelope;
           const code = String(envelope.errors?.[0]?.code ?? 'BAD_RESPONSE');
           const message = envelope.errors?.[0]?.message ?? 'Unexpected JSON instead of the export file';
+          if (!UNCOUNTED_CODES.has(code)) this.count(new URL(url).pathname);
           if (TOKEN_CODES.has(code) && attempt < this.maxRetries) {
             this.tokens.invalidate(this.identityUrl, this.clientId, token.accessToken);
             attempt++;
@@ -473,6 +473,7 @@ export class MarketoClient {
           }
           throw new MarketoError(code, message);
         }
+        this.count(new URL(url).pathname);
         if (response.status === 404) throw new MarketoError('HTTP_ERROR', `Export file ${exportId} not available: ${await response.text()}`, { httpStatus: 404 });
         if (received > 0 && response.status !== 206) throw new MarketoError('BULK_FILE_INCOMPLETE', `Range request answered HTTP ${response.status}; cannot resume at byte ${received}`);
         if (!response.ok || !response.body) throw new MarketoError('HTTP_ERROR', `HTTP ${response.status} reading export ${exportId}`, { httpStatus: response.status });

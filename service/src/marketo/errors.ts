@@ -34,3 +34,5 @@ export class MarketoError extends Error {
 /** Codes after which the same call may be sent again once the limiter lets it. */
 export const RETRYABLE_CODES = new Set(['604', '606', '608', '611', '615', '713']);
 export const TOKEN_CODES = new Set(['601', '602']);
+/** Answers Marketo does not count against the daily quota or the rate limit (marked * in its error codes). */
+export const UNCOUNTED_CODES = new Set(['601', '602', '604', '605', '608', '611']);

@@ -20,6 +20,7 @@ describe('Marketo client: tokens, limits and faults against the emulator', () =>
       assert.equal(refused, 2, 'one 602 per expiry (the 15th page ends the run)');
       assert.equal(pair.emulator.stats().identityCalls, 3);
       assert.equal(served(pair.emulator, 'GET', '/rest/v1/leads.json'), 15);
+      assert.equal(pair.client.usage().callsToday, pair.emulator.stats().callsToday, 'the client counts what Marketo counts');
     } finally {
       await pair.close();
     }
