@@ -48,7 +48,8 @@ const Paging = {
   page: Type.Integer({ minimum: 1, default: 1 }),
   pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
 };
-const MappingIndex = Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]));
+// OpenAPI's nullable rather than a union: with type coercion on, a union would turn null into 0 or 0 into null.
+const MappingIndex = Type.Optional(Type.Integer({ minimum: 0, nullable: true, description: 'Column index, or null when the file has no such column' }));
 const Mapping = Type.Object(
   {
     email: Type.Integer({ minimum: 0, description: 'Column index (0-based) of the e-mail addresses' }),
