@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -53,6 +53,8 @@ export async function buildApp(deps: AppDependencies, options: BuildOptions = {}
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     trustProxy: true,
+    // One line per request (the onResponse hook below) instead of Fastify's two: half the logging cost.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 12 * 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -64,6 +66,19 @@ export async function buildApp(deps: AppDependencies, options: BuildOptions = {}
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const line = {
+      method: request.method,
+      // The path only: query strings may carry OAuth codes and tokens.
+      path: request.url.split('?', 1)[0],
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+      account: request.accountId || undefined,
+    };
+    // Probes would drown everything else at info.
+    if (line.path === '/healthz' || line.path === '/readyz') request.log.debug(line, 'request');
+    else request.log.info(line, 'request');
   });
 
   registerErrorHandler(app);
