@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { centralDay } from './central-time.js';
 import { CsvStreamParser, type CsvValue } from './csv.js';
 import { MarketoError, RETRYABLE_CODES, TOKEN_CODES, UNCOUNTED_CODES } from './errors.js';
-import { limiterFor, type LimiterOptions, type LimiterState, type MarketoLimiter } from './limiter.js';
+import { limiterFor, type LimiterOptions, type LimiterState, type MarketoLimiter, type SharedLimiterStore } from './limiter.js';
 import { networkError, sharedTokens, type MarketoToken, type TokenCache } from './tokens.js';
 import type {
   Activity,
@@ -32,6 +32,10 @@ export interface MarketoClientOptions {
   clientSecret: string;
   /** Overrides of the per-instance limiter (shared by every client of the instance in this process). */
   limits?: Partial<LimiterOptions>;
+  /** Shares the limits with other processes (see DatabaseLimiterStore). */
+  sharedLimits?: SharedLimiterStore;
+  /** A limiter of its own instead of the process-wide one (tests simulating several processes). */
+  limiter?: MarketoLimiter;
   /** Sends after a throttle or 5xx before giving up. */
   maxRetries?: number;
   /** Called once per call Marketo counts against the daily quota (not for 601/602/604/605/608/611, 5xx or network failures). */
@@ -109,7 +113,7 @@ export class MarketoClient {
     this.tokens = options.tokens ?? sharedTokens;
     this.maxRetries = options.maxRetries ?? 6;
     this.onApiCall = options.onApiCall;
-    this.limiter = limiterFor(new URL(this.restUrl).host, options.limits);
+    this.limiter = options.limiter ?? limiterFor(new URL(this.restUrl).host, options.limits, options.sharedLimits);
   }
 
   /** The current access token (renewed when less than 60 s are left). Not counted by Marketo. */
@@ -137,6 +141,8 @@ export class MarketoClient {
     let tokenRetried = false;
     let attempt = 0;
     for (;;) {
+      // The token first: a slot taken while the identity call runs would reach Marketo late and skew its window.
+      await this.token();
       const release = await this.limiter.acquire();
       let token: MarketoToken;
       try {
@@ -432,6 +438,7 @@ export class MarketoClient {
     };
 
     for (;;) {
+      await this.token();
       const release = await this.limiter.acquire();
       let complete = false;
       try {

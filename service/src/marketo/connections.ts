@@ -7,6 +7,7 @@ import type { Logger } from '../platform/logger.js';
 import { centralDay } from './central-time.js';
 import { MarketoClient, endpointsForMunchkin, type MarketoClientOptions } from './client.js';
 import { MarketoError } from './errors.js';
+import { DatabaseLimiterStore } from './shared-limiter.js';
 import type { MarketoTables } from './tables.js';
 
 export const MUNCHKIN_PATTERN = /^\d{3}-[A-Z]{3}-\d{3}$/;
@@ -86,6 +87,8 @@ export class MarketoConnections {
   private readonly db: Kysely<MarketoTables>;
   private readonly clients = new Map<string, { client: MarketoClient; key: string }>();
   private readonly pendingCounts = new Map<string, Promise<void>>();
+  /** Every process on this database keeps to one share of each instance's limits together. */
+  private readonly sharedLimits: DatabaseLimiterStore;
 
   constructor(
     private readonly database: Db,
@@ -94,6 +97,7 @@ export class MarketoConnections {
     private readonly clientDefaults: Partial<MarketoClientOptions> = {},
   ) {
     this.db = database as unknown as Kysely<MarketoTables>;
+    this.sharedLimits = new DatabaseLimiterStore(database as unknown as Kysely<unknown>);
   }
 
   private endpoints(input: ConnectInput): { munchkinId: string | null; restUrl: string; identityUrl: string } {
@@ -116,7 +120,7 @@ export class MarketoConnections {
     const clientSecret = input.clientSecret.trim();
     if (!clientId || !clientSecret) throw new AppError(400, 'invalid_credentials', 'The Client ID and Client Secret are required.');
     const endpoints = this.endpoints(input);
-    const client = new MarketoClient({ ...this.clientDefaults, ...endpoints, clientId, clientSecret, maxRetries: 2, onApiCall: ({ day }) => this.countCall(accountId, day) });
+    const client = new MarketoClient({ sharedLimits: this.sharedLimits, ...this.clientDefaults, ...endpoints, clientId, clientSecret, maxRetries: 2, onApiCall: ({ day }) => this.countCall(accountId, day) });
     let apiUser: string;
     try {
       const token = await client.token();
@@ -233,6 +237,7 @@ export class MarketoConnections {
     let client = cached?.key === key ? cached.client : undefined;
     if (!client) {
       client = new MarketoClient({
+        sharedLimits: this.sharedLimits,
         ...this.clientDefaults,
         restUrl: row.rest_url,
         identityUrl: row.identity_url,

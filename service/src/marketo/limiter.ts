@@ -2,11 +2,18 @@ import { nextCentralMidnight } from './central-time.js';
 import { MarketoError } from './errors.js';
 
 /**
- * Keeps this process under a share of one Marketo instance's limits (Adobe recommends 50 calls per
- * 20 s and 5 concurrent for an integration), pauses the instance after a throttling answer, and stops
- * it after 607 until the quota resets. One limiter per instance per process: every client of the same
- * instance shares it (see limiterFor). Processes do not coordinate; give each its own share.
+ * Keeps calls under a share of one Marketo instance's limits (Adobe recommends 50 calls per 20 s and
+ * 5 concurrent for an integration), pauses the instance after a throttling answer, and stops it after
+ * 607 until the quota resets. One limiter per instance per process (see limiterFor); with a
+ * SharedLimiterStore (the database) every process sharing it stays under the same share together.
  */
+
+/** Slots shared between processes: a lease per call, counted per instance over the window. */
+export interface SharedLimiterStore {
+  /** A lease id when a call may start now, or how long to wait before asking again. */
+  tryAcquire(instance: string, limits: { maxCalls: number; windowMs: number; maxConcurrent: number }): Promise<{ leaseId: string } | { waitMs: number }>;
+  release(leaseId: string): Promise<void>;
+}
 
 export interface LimiterOptions {
   maxCalls: number;
@@ -48,6 +55,10 @@ export class MarketoLimiter {
   private callsNow: number;
   private clean = 0;
 
+  /** The instance this limiter guards (the REST host), the key in a shared store. */
+  instance = '';
+  shared: SharedLimiterStore | undefined;
+
   constructor(
     public options: LimiterOptions = DEFAULT_LIMITS,
     private readonly clock: () => number = Date.now,
@@ -84,13 +95,35 @@ export class MarketoLimiter {
       this.pump();
     });
     this.checkQuota(true);
+    let leaseId: string | undefined;
+    if (this.shared) {
+      try {
+        leaseId = await this.sharedSlot(this.shared);
+      } catch (error) {
+        this.active--;
+        this.pump();
+        throw error;
+      }
+    }
     let released = false;
+    const shared = this.shared;
     return () => {
       if (released) return;
       released = true;
       this.active--;
       this.pump();
+      if (leaseId && shared) void shared.release(leaseId).catch(() => undefined);
     };
+  }
+
+  /** Waits for the other processes' share: the store says how long until a slot frees. */
+  private async sharedSlot(store: SharedLimiterStore): Promise<string> {
+    for (;;) {
+      this.checkQuota();
+      const answer = await store.tryAcquire(this.instance, { maxCalls: this.callsNow, windowMs: this.options.windowMs, maxConcurrent: this.concurrentNow });
+      if ('leaseId' in answer) return answer.leaseId;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(5, Math.min(answer.waitMs, 1000))));
+    }
   }
 
   private checkQuota(holding = false): void {
@@ -200,14 +233,16 @@ export class MarketoLimiter {
 
 const limiters = new Map<string, MarketoLimiter>();
 
-/** The process-wide limiter of one instance (key: the REST host). */
-export function limiterFor(instance: string, options?: Partial<LimiterOptions>): MarketoLimiter {
+/** The process-wide limiter of one instance (key: the REST host), optionally shared through a store. */
+export function limiterFor(instance: string, options?: Partial<LimiterOptions>, shared?: SharedLimiterStore): MarketoLimiter {
   let limiter = limiters.get(instance);
   if (!limiter) {
     limiter = new MarketoLimiter({ ...DEFAULT_LIMITS, ...options });
+    limiter.instance = instance;
     limiters.set(instance, limiter);
   } else if (options) {
     limiter.configure({ ...limiter.options, ...options });
   }
+  if (shared) limiter.shared = shared;
   return limiter;
 }

@@ -29,4 +29,17 @@ export const marketoMigrations: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  '0301_marketo_limiter_leases': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create table marketo_limiter_leases (
+          id bigserial primary key,
+          instance text not null,
+          started_at timestamptz not null,
+          finished_at timestamptz,
+          expires_at timestamptz not null
+        );
+        create index marketo_limiter_leases_instance on marketo_limiter_leases (instance, started_at)`.execute(db);
+    },
+  },
 };

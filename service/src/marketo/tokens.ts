@@ -6,6 +6,8 @@ export interface MarketoToken {
   expiresAt: number;
   /** The API-only user that owns the custom service. */
   scope: string;
+  /** Marketo gave this token back when asked early: it issues no new one before this one expires. */
+  final?: boolean;
 }
 
 /** A token is renewed when less than this is left, so no call goes out with a token about to lapse. */
@@ -22,13 +24,17 @@ export class TokenCache {
   async get(identityUrl: string, clientId: string, clientSecret: string, fetchImpl: typeof fetch, clock: () => number): Promise<MarketoToken> {
     const key = `${identityUrl}|${clientId}`;
     const current = this.tokens.get(key);
-    if (current && current.expiresAt - clock() > REFRESH_MARGIN_MS) return current;
+    const now = clock();
+    if (current && (current.expiresAt - now > REFRESH_MARGIN_MS || (current.final && current.expiresAt > now))) return current;
     let pending = this.pending.get(key);
     if (!pending) {
       pending = requestToken(identityUrl, clientId, clientSecret, fetchImpl, clock).finally(() => this.pending.delete(key));
       this.pending.set(key, pending);
     }
     const token = await pending;
+    // Asked early, Marketo answers with the same token and its remaining life; asking again each call
+    // until it lapses would only add identity calls, so it is used to the end (a 602 then renews it).
+    if (current && token.accessToken === current.accessToken) token.final = true;
     this.tokens.set(key, token);
     return token;
   }
