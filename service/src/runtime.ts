@@ -8,6 +8,7 @@ import { migrateToLatest } from './platform/migrations.js';
 import { Keys } from './platform/crypto.js';
 import { MailDeliveryError, Mailer } from './platform/mail.js';
 import { Mailbox } from './sandbox/mailbox.js';
+import { closeSandbox } from './sandbox/index.js';
 import { capabilities as defaultCapabilities, type Capability, type CapabilityContext } from './capabilities.js';
 
 export interface Runtime {
@@ -40,6 +41,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   let jobs: Jobs | undefined;
   let mailbox: Mailbox | undefined;
   let mailer: Mailer | undefined;
+  const services: CapabilityContext['services'] = {};
   try {
     const keys = Keys.load({ encryptionKey: config.encryptionKey, dataDir: config.dataDir });
     let smtpUrl = config.smtpUrl;
@@ -52,7 +54,6 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     await migrateToLatest(database.db);
     jobs = new Jobs(database, { maintenance: worker });
     const capabilities = options.capabilities ?? defaultCapabilities;
-    const services: CapabilityContext['services'] = {};
     const app = await buildApp({ config, database, jobs, services, capabilities }, options);
     const context: CapabilityContext = {
       config,
@@ -87,6 +88,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
         await app.close();
         await startedJobs.stop();
         for (const capability of [...capabilities].reverse()) await capability.close?.();
+        await closeSandbox(context);
         configuredMailer?.close();
         await mailbox?.close();
         if (ownsDatabase) await database.close();
@@ -94,6 +96,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     };
   } catch (error) {
     await jobs?.stop().catch(() => undefined);
+    await closeSandbox({ services });
     mailer?.close();
     await mailbox?.close().catch(() => undefined);
     if (ownsDatabase) await database.close().catch(() => undefined);

@@ -23,6 +23,12 @@ async function main() {
     `  API docs      ${base}/docs`,
     `  OpenAPI       ${base}/openapi.json`,
     `  Health        ${base}/healthz  ${base}/readyz`,
+    ...(config.sandbox
+      ? [
+          `  Sandbox       ${base}/sandbox   (local Marketo, Salesforce and mail: what to type where)`,
+          `  Mailbox       ${base}/sandbox/mail`,
+        ]
+      : []),
     '',
   ];
   console.log(lines.join('\n'));

@@ -27,8 +27,21 @@ export interface Config {
   marketoRestUrl: string | undefined;
   /** Salesforce login host of a real org; its presence turns the sandbox default off. */
   salesforceLoginUrl: string | undefined;
+  /**
+   * The connected app the service uses for the Salesforce OAuth web server flow (Consumer Key and
+   * Secret). Unset in the sandbox: the Salesforce emulator's app is used.
+   */
+  salesforceClientId: string | undefined;
+  salesforceClientSecret: string | undefined;
   /** The From address of every e-mail the service sends. */
   mailFrom: string;
+  /** Ports of the sandbox's Marketo and Salesforce emulators: fixed, so stored connections survive a restart. */
+  sandboxMarketoPort: number;
+  sandboxSalesforcePort: number;
+  /** Seed of the sandbox's generated people (the same for both emulators, so their ids match). */
+  sandboxSeed: number;
+  /** How many people the sandbox's Marketo holds. */
+  sandboxPeople: number;
   /** How long a rotated-out client secret keeps working. */
   secretGraceMinutes: number;
   /** Lifetime of an access token from POST /oauth/token. */
@@ -104,10 +117,16 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const salesforceLoginUrl =
     rawSfLogin === undefined ? undefined : parseUrl('SALESFORCE_LOGIN_URL', rawSfLogin, ['https:', 'http:'], problems);
 
+  const salesforceClientId = str('SALESFORCE_CLIENT_ID');
+  const salesforceClientSecret = str('SALESFORCE_CLIENT_SECRET');
+  if (salesforceClientSecret !== undefined && salesforceClientId === undefined) {
+    problems.push('SALESFORCE_CLIENT_SECRET is set but SALESFORCE_CLIENT_ID is not: give the Consumer Key of the connected app too');
+  }
+
   const rawSandbox = str('SANDBOX');
   const sandbox =
     rawSandbox === undefined
-      ? marketoRestUrl === undefined && salesforceLoginUrl === undefined
+      ? marketoRestUrl === undefined && salesforceLoginUrl === undefined && salesforceClientId === undefined
       : parseBoolean('SANDBOX', rawSandbox, problems);
 
   const rawWorker = str('IN_PROCESS_WORKER');
@@ -138,6 +157,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const accessTokenTtlSeconds = int('ACCESS_TOKEN_TTL_SECONDS', 1800, 60, 86_400);
   const seatLimit = int('ACCOUNT_SEAT_LIMIT', 100, 1, 100_000);
   const teamLimit = int('ACCOUNT_TEAM_LIMIT', 20, 1, 10_000);
+  const sandboxMarketoPort = int('SANDBOX_MARKETO_PORT', 3101, 0, 65535);
+  const sandboxSalesforcePort = int('SANDBOX_SALESFORCE_PORT', 3102, 0, 65535);
+  const sandboxSeed = int('SANDBOX_SEED', 1, 0, 2 ** 31 - 1);
+  const sandboxPeople = int('SANDBOX_PEOPLE', 5000, 0, 1_500_000);
   const mailFrom = str('MAIL_FROM') ?? 'MSI Actions <no-reply@msi-actions.localhost>';
 
   const displayHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
@@ -162,7 +185,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     encryptionKey,
     marketoRestUrl,
     salesforceLoginUrl,
+    salesforceClientId,
+    salesforceClientSecret,
     mailFrom,
+    sandboxMarketoPort,
+    sandboxSalesforcePort,
+    sandboxSeed,
+    sandboxPeople,
     secretGraceMinutes,
     accessTokenTtlSeconds,
     seatLimit,
