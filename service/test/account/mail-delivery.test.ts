@@ -43,8 +43,15 @@ describe('invitation e-mail delivery', () => {
     runtime.mailbox.rejectNext.push({ code: 451, message: 'Try again later' });
     await create('later@mail.example');
     await waitForUser('later@mail.example', (r) => r.last_error !== null);
-    // pg-boss retries with backoff; bring the retry forward instead of waiting for it.
-    await runtime.database.executor.executeSql(`update pgboss.job set start_after = now() where name = 'account.send-invitation' and state = 'retry'`);
+    // pg-boss retries with backoff; bring the retry forward instead of waiting for it (once the failed
+    // attempt has been recorded as a retry).
+    for (let i = 0; i < 100; i += 1) {
+      const moved = await runtime.database.executor.executeSql(
+        `update pgboss.job set start_after = now() where name = 'account.send-invitation' and state = 'retry'`,
+      );
+      if ((moved.rowCount ?? 0) > 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const mail = await runtime.mailbox.waitFor((m) => m.to.includes('later@mail.example'), 20_000);
     assert.match(mail.subject, /Activate MSI Actions/);
     const row = await waitForUser('later@mail.example', () => true);
