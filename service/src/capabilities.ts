@@ -9,6 +9,8 @@ import type { Mailbox } from './sandbox/mailbox.js';
 import { accountCapability } from './account/index.js';
 import { sandboxCapability } from './sandbox/index.js';
 import { invitationsCapability } from './invitations/index.js';
+import { salesforceCapability } from './salesforce/index.js';
+import { marketoCapability } from './marketo/index.js';
 
 /**
  * What every capability can reach. Built once by the runtime; capabilities add their own services
@@ -50,4 +52,4 @@ export interface Capability {
 }
 
 /** The service's capabilities, in the order of the setup guide. */
-export const capabilities: Capability[] = [accountCapability, sandboxCapability, invitationsCapability];
+export const capabilities: Capability[] = [accountCapability, sandboxCapability, salesforceCapability, marketoCapability, invitationsCapability];

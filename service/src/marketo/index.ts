@@ -1,9 +1,7 @@
 import type { Capability, CapabilityContext } from '../capabilities.js';
 import type { Db } from '../platform/database.js';
-import { startMarketoEmulator, type MarketoEmulator } from '../../../emulators/marketo/index.js';
 import { MarketoConnections } from './connections.js';
 import { marketoRoutes } from './routes.js';
-import { ensureMarketoSchema } from './schema.js';
 
 export { MarketoClient, endpointsForMunchkin } from './client.js';
 export type { MarketoClientOptions, BulkRow, BulkReadOptions, MarketoUsage } from './client.js';
@@ -20,28 +18,12 @@ export function marketoConnections(context: Pick<CapabilityContext, 'services'>)
   return service;
 }
 
-let sandboxEmulator: MarketoEmulator | undefined;
-
 export const marketoCapability: Capability = {
   name: 'marketo',
-  async setup(context) {
-    await ensureMarketoSchema(context.database.db as unknown as Parameters<typeof ensureMarketoSchema>[0]);
+  setup(context) {
     context.services.marketo = new MarketoConnections(context.database.db as Db, context.keys, context.log);
-    if (context.config.sandbox && !context.config.marketoRestUrl && !sandboxEmulator) {
-      // The sandbox's Marketo: a few thousand generated people, the same seed as the Salesforce emulator.
-      sandboxEmulator = await startMarketoEmulator({ people: 5000, seed: 1 });
-      context.services.marketoSandbox = sandboxEmulator;
-      context.log.info(
-        { restUrl: sandboxEmulator.restUrl, identityUrl: sandboxEmulator.identityUrl, clientId: sandboxEmulator.clientId },
-        'sandbox Marketo emulator started (connect with these endpoints and the sandbox client id/secret)',
-      );
-    }
   },
   apiRoutes: async (app) => {
     await app.register(marketoRoutes(() => marketoConnections(app.context)));
-  },
-  async close() {
-    await sandboxEmulator?.close();
-    sandboxEmulator = undefined;
   },
 };

@@ -2,6 +2,8 @@ import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import type { Db } from './database.js';
 import { accountMigrations } from '../account/migrations.js';
 import { invitationMigrations } from '../invitations/migrations.js';
+import { salesforceMigrations } from '../salesforce/migrations.js';
+import { marketoMigrations } from '../marketo/migrations.js';
 
 /**
  * Versioned migrations. Each capability owns its migrations (`<capability>/migrations.ts`) and
@@ -24,6 +26,8 @@ const platformMigrations: Record<string, Migration> = {
 export const allMigrations: Record<string, Migration> = {
   ...platformMigrations,
   ...accountMigrations,
+  ...salesforceMigrations,
+  ...marketoMigrations,
   ...invitationMigrations,
 };
 

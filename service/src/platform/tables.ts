@@ -5,5 +5,7 @@
 import type { PlatformTables } from './platform-tables.js';
 import type { AccountTables } from '../account/tables.js';
 import type { InvitationTables } from '../invitations/tables.js';
+import type { SalesforceTables } from '../salesforce/tables.js';
+import type { MarketoTables } from '../marketo/tables.js';
 
-export interface Database extends PlatformTables, AccountTables, InvitationTables {}
+export interface Database extends PlatformTables, AccountTables, SalesforceTables, MarketoTables, InvitationTables {}

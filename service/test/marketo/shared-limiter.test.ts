@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Kysely } from 'kysely';
 import { startMarketoEmulator, type MarketoEmulator } from '../../../emulators/marketo/index.js';
 import { MarketoClient } from '../../src/marketo/client.js';
 import { MarketoLimiter } from '../../src/marketo/limiter.js';
-import { ensureMarketoSchema } from '../../src/marketo/schema.js';
-import { DatabaseLimiterStore } from '../../src/marketo/shared-limiter.js';
 import { migrateToLatest } from '../../src/platform/migrations.js';
+import { DatabaseLimiterStore } from '../../src/marketo/shared-limiter.js';
 import { TokenCache } from '../../src/marketo/tokens.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
@@ -16,7 +14,7 @@ describe('the limiter shared through the database', () => {
   before(async () => {
     testDb = await createTestDatabase();
     await migrateToLatest(testDb.database.db);
-    await ensureMarketoSchema(testDb.database.db as unknown as Kysely<unknown>);
+    await migrateToLatest(testDb.database.db);
     // Marketo allows the share plus one call (the time between taking a slot and arriving at Marketo),
     // so the two "processes" overshooting their common share shows as 606/615.
     emulator = await startMarketoEmulator({ people: 100, rateLimit: 13, rateWindowMs: 1000, concurrencyLimit: 3, latencyMs: 20 });
@@ -46,7 +44,7 @@ describe('the limiter shared through the database', () => {
   });
 
   it('keeps two processes together under one share: no 606 or 615, every call served once', async () => {
-    const clients = twoProcesses(new DatabaseLimiterStore(testDb.database.db as unknown as Kysely<unknown>));
+    const clients = twoProcesses(new DatabaseLimiterStore(testDb.database.db as unknown as ConstructorParameters<typeof DatabaseLimiterStore>[0]));
     const started = Date.now();
     const ids = Array.from({ length: 36 }, (_, i) => i + 1);
     const results = await Promise.all(ids.map((id) => clients[id % 2]!.getLeads({ filterType: 'id', filterValues: [id], fields: ['id'] })));
