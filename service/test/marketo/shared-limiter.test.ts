@@ -14,7 +14,6 @@ describe('the limiter shared through the database', () => {
   before(async () => {
     testDb = await createTestDatabase();
     await migrateToLatest(testDb.database.db);
-    await migrateToLatest(testDb.database.db);
     // Marketo allows the share plus one call (the time between taking a slot and arriving at Marketo),
     // so the two "processes" overshooting their common share shows as 606/615.
     emulator = await startMarketoEmulator({ people: 100, rateLimit: 13, rateWindowMs: 1000, concurrencyLimit: 3, latencyMs: 20 });
