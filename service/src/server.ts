@@ -14,6 +14,10 @@ async function main() {
     throw error;
   }
 
+  if (!config.inProcessWorker && !config.databaseUrl) {
+    console.error('IN_PROCESS_WORKER=false needs PostgreSQL (DATABASE_URL) and `npm run worker`: with the embedded database no other process could work the jobs.');
+    process.exit(78);
+  }
   const runtime = await createRuntime(config);
   await runtime.app.listen({ host: config.host, port: config.port });
   const base = config.publicUrl;

@@ -66,9 +66,49 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   };
 }
 
+/**
+ * PGlite on disk belongs to one process: a second one opening the same directory would corrupt it.
+ * A lock file with the owner's pid turns that into a clear error; a stale one (dead pid) is taken over.
+ */
+function lockDataDirectory(dir: string): () => void {
+  const lockFile = `${dir}.lock`;
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(lockFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(fs.readFileSync(lockFile, 'utf8'));
+      let alive = false;
+      try {
+        process.kill(owner, 0);
+        alive = owner !== process.pid;
+      } catch {
+        alive = false;
+      }
+      if (alive) {
+        throw new Error(
+          `Another MSI Actions process (pid ${owner}) is using the embedded database in ${dir}. ` +
+            'Stop it first, or run several processes on PostgreSQL (DATABASE_URL).',
+        );
+      }
+      fs.rmSync(lockFile, { force: true });
+    }
+  }
+  throw new Error(`Could not lock ${dir}`);
+}
+
 async function openPglite(dir: string | undefined): Promise<Database> {
-  if (dir && !dir.startsWith('memory://')) fs.mkdirSync(path.dirname(dir), { recursive: true });
-  const pglite = await PGlite.create(dir ?? 'memory://');
+  const onDisk = dir !== undefined && !dir.startsWith('memory://');
+  if (onDisk) fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const unlock = onDisk ? lockDataDirectory(dir) : () => undefined;
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(dir ?? 'memory://');
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const lock = new SessionLock();
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: pglitePool(pglite, lock) }) });
   let closed = false;
@@ -90,6 +130,7 @@ async function openPglite(dir: string | undefined): Promise<Database> {
       closed = true;
       await db.destroy();
       await lock.run(() => pglite.close());
+      unlock();
     },
   };
 }

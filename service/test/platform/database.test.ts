@@ -105,3 +105,25 @@ describe(`database and job queue on ${onPostgres ? 'PostgreSQL' : 'PGlite'}`, ()
     assert.ok(committedId);
   });
 });
+
+describe('the embedded database on disk', () => {
+  it('belongs to one process: a second open gets a clear error, and the directory frees on close', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { openDatabase } = await import('../../src/platform/database.js');
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'msi-lock-')), 'pglite');
+    const first = await openDatabase({ pgliteDir: dir });
+    // A lock held by another live process (here: this test's parent) is refused.
+    fs.writeFileSync(`${dir}.lock`, String(process.ppid));
+    await assert.rejects(openDatabase({ pgliteDir: dir }), /Another MSI Actions process \(pid \d+\) is using the embedded database/);
+    fs.writeFileSync(`${dir}.lock`, String(process.pid));
+    await first.close();
+    assert.equal(fs.existsSync(`${dir}.lock`), false);
+    // A stale lock (its process is gone) is taken over.
+    fs.writeFileSync(`${dir}.lock`, '999999');
+    const second = await openDatabase({ pgliteDir: dir });
+    assert.equal(await second.ping(), true);
+    await second.close();
+  });
+});
