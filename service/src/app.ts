@@ -12,6 +12,7 @@ import { ErrorBody, registerErrorHandler } from './platform/errors.js';
 import { loggerOptions } from './platform/logger.js';
 import { healthRoutes } from './platform/health-routes.js';
 import { requireBearerToken, type AccessTokenVerifier } from './platform/auth.js';
+import { requireSupportedPackage } from './platform/package-version.js';
 import { capabilities as defaultCapabilities, type Capability, type CapabilityContext } from './capabilities.js';
 
 export const SERVICE_VERSION = '1.0.0';
@@ -22,6 +23,7 @@ declare module 'fastify' {
     database: Database;
     jobs: Jobs;
     services: Record<string, unknown>;
+    serviceVersion: string;
     /** Set by the runtime once capabilities are set up. */
     context: CapabilityContext;
   }
@@ -63,6 +65,7 @@ export async function buildApp(deps: AppDependencies, options: BuildOptions = {}
   app.decorate('database', deps.database);
   app.decorate('jobs', deps.jobs);
   app.decorate('services', deps.services ?? {});
+  app.decorate('serviceVersion', SERVICE_VERSION);
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -120,6 +123,7 @@ export async function buildApp(deps: AppDependencies, options: BuildOptions = {}
   await app.register(
     async (api) => {
       requireBearerToken(api, () => app.services.accessTokens as AccessTokenVerifier | undefined);
+      requireSupportedPackage(api);
       for (const capability of capabilities) if (capability.apiRoutes) await api.register(capability.apiRoutes);
     },
     { prefix: '/api/v1' },
