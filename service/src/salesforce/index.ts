@@ -21,3 +21,22 @@ export {
   type OAuthClientConfig,
 } from './oauth.js';
 export { classifySalesforceError, salesforceErrorCode, type SalesforceErrorClass } from './errors.js';
+export {
+  CALLBACK_PATH,
+  checkLoginUrl,
+  checkReturnUrl,
+  SalesforceConnectionError,
+  SalesforceConnections,
+  type SalesforceApp,
+  type SalesforceConnectionStatus,
+} from './connections.js';
+export {
+  DEFAULT_CUSTOMIZATIONS,
+  MSI_OPTIONAL_TASK_FIELDS,
+  SalesforceCustomizations,
+  type CustomizationSettings,
+  type CustomizationsView,
+} from './customizations.js';
+export { resolveSalesforceApp, salesforceCapability, salesforceConnection, salesforceCustomizations } from './capability.js';
+export { salesforceMigrations } from './migrations.js';
+export type { SalesforceTables } from './tables.js';

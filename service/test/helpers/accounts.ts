@@ -52,13 +52,17 @@ export async function accessToken(runtime: TestRuntime, clientId: string, client
  * Walks step 1 as an admin does: create the account, open the mail, activate, get a token.
  * Other capabilities' tests start from here.
  */
-export async function createActiveAccount(runtime: TestRuntime, options: { orgName?: string; adminEmail?: string } = {}): Promise<ActiveAccount> {
-  const orgId = newOrgId();
+export async function createActiveAccount(
+  runtime: TestRuntime,
+  options: { orgName?: string; adminEmail?: string; orgId?: string; instanceUrl?: string } = {},
+): Promise<ActiveAccount> {
+  // A given org id (an emulated org's) lets the Salesforce org check pass; the default is a fresh one.
+  const orgId = options.orgId ?? newOrgId();
   const adminEmail = options.adminEmail ?? `admin-${orgId.slice(-6).toLowerCase()}@example.com`;
   const created = await runtime.app.inject({
     method: 'POST',
     url: '/api/v1/accounts',
-    payload: { orgId, orgName: options.orgName ?? `Org ${orgId.slice(-4)}`, instanceUrl: 'https://example.my.salesforce.com', admins: [{ name: 'Ada Admin', email: adminEmail }] },
+    payload: { orgId, orgName: options.orgName ?? `Org ${orgId.slice(-4)}`, instanceUrl: options.instanceUrl ?? 'https://example.my.salesforce.com', admins: [{ name: 'Ada Admin', email: adminEmail }] },
   });
   assert.equal(created.statusCode, 201, created.body);
   const { clientId, clientSecret } = await activate(runtime, await activationLink(runtime, adminEmail));
