@@ -3,7 +3,15 @@ import { after, before, describe, it } from 'node:test';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../../emulators/salesforce/index.js';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { createActiveAccount, type ActiveAccount } from '../helpers/accounts.js';
-import { checkLoginUrl, checkReturnUrl, resolveSalesforceApp, salesforceConnection, SalesforceConnectionError } from '../../src/salesforce/index.js';
+import { AppError } from '../../src/platform/errors.js';
+import {
+  checkLoginUrl,
+  checkReturnUrl,
+  resolveSalesforceApp,
+  salesforceConnection,
+  SalesforceConnectionError,
+  SalesforceConnections,
+} from '../../src/salesforce/index.js';
 
 const PUBLIC_URL = 'http://127.0.0.1:4999';
 const CALLBACK = `${PUBLIC_URL}/connections/salesforce/callback`;
@@ -180,6 +188,17 @@ describe('Salesforce connection (step 2) with jsforce against the emulator', () 
     assert.deepEqual(sandboxApp, { clientId: 'emu-id', clientSecret: 'emu-secret', defaultLoginUrl: sf.url, redirectUri: CALLBACK });
   });
 
+  it('answers 503 salesforce_not_configured when the service has no connected app', async () => {
+    const unconfigured = new SalesforceConnections(runtime.database.db, runtime.context.keys, runtime.context.log, () => undefined, PUBLIC_URL);
+    await assert.rejects(unconfigured.authorizeUrl(account.accountId, {}, 'test'), (e: unknown) => {
+      assert.ok(e instanceof AppError);
+      assert.equal(e.statusCode, 503);
+      assert.equal(e.code, 'salesforce_not_configured');
+      assert.match(e.message, /SALESFORCE_CLIENT_ID/);
+      return true;
+    });
+  });
+
   it('connects through the login form and consent: org checked, refresh token sealed and never returned, audited', async () => {
     const browser: Browser = {};
     const page = await connect(account, browser, { user: sf.org.admin });
@@ -324,6 +343,23 @@ describe('Salesforce connection (step 2) with jsforce against the emulator', () 
     sf.setApiEnabled(sf.org.admin.id, true);
     const ok = (await api(account, 'POST', '/connections/salesforce/verify')).json();
     assert.equal(ok.lastError, null);
+
+    // The daily limit reached during ordinary work: recorded as the last error, the connection stays.
+    const { limit } = sf.apiUsage();
+    sf.setApiUsage(limit);
+    const service = salesforceConnection(runtime.context);
+    await assert.rejects(async () => (await service.connectionFor(account.accountId)).query('SELECT Id FROM Lead LIMIT 1'));
+    await service.settle();
+    const limited = await status(account);
+    assert.equal(limited.status, 'connected');
+    assert.equal(limited.lastError.code, 'REQUEST_LIMIT_EXCEEDED');
+    assert.match(limited.lastError.hint, /daily Salesforce API requests/);
+    sf.setApiUsage(5000);
+    // A record-level failure is the caller's business, not the connection's.
+    await assert.rejects(async () => (await service.connectionFor(account.accountId)).sobject('Lead').create({ Company: 'No last name' }));
+    await service.settle();
+    assert.equal((await status(account)).lastError.code, 'REQUEST_LIMIT_EXCEEDED');
+    assert.equal((await api(account, 'POST', '/connections/salesforce/verify')).json().lastError, null);
   });
 
   it('Connections & Customizations: defaults, a warning for the missing Reply type, optional fields, audited saves', async () => {
