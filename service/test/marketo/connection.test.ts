@@ -3,8 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { startMarketoEmulator, type MarketoEmulator } from '../../../emulators/marketo/index.js';
 import { marketoConnections } from '../../src/marketo/index.js';
 import { createActiveAccount, type ActiveAccount } from '../helpers/accounts.js';
-import type { TestRuntime } from '../helpers/runtime.js';
-import { startMarketoTestRuntime } from './runtime.js';
+import { startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 
 describe('POST/GET/DELETE /api/v1/connections/marketo', () => {
   let runtime: TestRuntime;
@@ -15,7 +14,7 @@ describe('POST/GET/DELETE /api/v1/connections/marketo', () => {
   const bob = { 'x-msi-actor': '005000000000002AAA Bob Admin' };
 
   before(async () => {
-    runtime = await startMarketoTestRuntime();
+    runtime = await startTestRuntime();
     emulator = await startMarketoEmulator({
       people: 300,
       clients: [
