@@ -27,6 +27,12 @@ export default [
     ...js.configs.recommended,
     languageOptions: { globals: { ...globals.node }, sourceType: 'module' },
   },
+  // The console's browser code (bridge, stand-ins, shell): plain ES modules run by the LWC engine in a browser.
+  {
+    files: ['console/bridge/**/*.js', 'console/stand-ins/**/*.js', 'console/src/**/*.js'],
+    ...js.configs.recommended,
+    languageOptions: { globals: { ...globals.browser }, sourceType: 'module', ecmaVersion: 'latest' },
+  },
   // The Salesforce package's Lightning Web Components.
   ...lwcConfig.configs.recommended.map((config) => ({ ...config, files: ['force-app/**/lwc/**/*.js'] })),
   {

@@ -1,0 +1,225 @@
+// What `@salesforce/apex/Class.method` imports become in the console. Each method does what its Apex
+// counterpart does around its callout (apex-map.json says which endpoint, with which values), and fails
+// the way an AuraHandledException reaches a component: `{ body: { message } }`. Calls go through the
+// console's own routes on the service, which stand in for the Named Credential: they hold the Client ID
+// and Secret of this browser's org, fetch the tokens and add them, so no secret reaches this code.
+import LABELS from '@console/labels';
+import { PACKAGE_VERSION } from '@console/package';
+
+/** Same header as MsiActionsClient.PACKAGE_VERSION_HEADER, so the service sees the console as that package version. */
+const PACKAGE_VERSION_HEADER = 'X-MSI-Package-Version';
+
+let orgPromise;
+
+/** The console's org: what UserInfo and Url.getOrgDomainUrl() give Apex. Asked once per page. */
+function consoleOrg() {
+    if (!orgPromise) {
+        orgPromise = request('GET', '/console/org').catch((error) => {
+            orgPromise = undefined;
+            throw error;
+        });
+    }
+    return orgPromise;
+}
+
+/** Fills `{0}`, `{1}` as Apex's String.format does. */
+function format(label, ...values) {
+    return label.replace(/\{(\d+)\}/g, (match, index) => (index < values.length ? String(values[index]) : match));
+}
+
+/** An error as a component receives it from Apex, plus the HTTP status for the adapters below. */
+function apexError(message, status) {
+    const error = new Error(message);
+    error.body = { message };
+    error.status = status;
+    return error;
+}
+
+/** The admin-readable message MsiActionsException.messageFor gives the same answer. */
+function messageFor(status, body) {
+    const envelope = body && typeof body.error === 'object' && body.error !== null ? body.error : undefined;
+    const code = envelope ? envelope.code : typeof body?.error === 'string' ? body.error : undefined;
+    if (status === 401 || code === 'invalid_client' || code === 'invalid_token') return LABELS.MSI_Error_Unauthorized;
+    if (status === 426 || code === 'package_version_unsupported') return format(LABELS.MSI_Error_Upgrade_Required, PACKAGE_VERSION);
+    if (status === 429) return LABELS.MSI_Error_Rate_Limited;
+    if (envelope && typeof envelope.message === 'string' && envelope.message.trim()) return envelope.message;
+    if (status >= 500) return format(LABELS.MSI_Error_Service_Unavailable, status);
+    return format(LABELS.MSI_Error_Unexpected_Status, status);
+}
+
+async function request(method, url, body) {
+    const headers = { accept: 'application/json', [PACKAGE_VERSION_HEADER]: PACKAGE_VERSION };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response;
+    try {
+        response = await fetch(url, {
+            method,
+            headers,
+            credentials: 'same-origin',
+            body: body === undefined ? undefined : JSON.stringify(body)
+        });
+    } catch (cause) {
+        throw apexError(format(LABELS.MSI_Error_Unreachable, cause instanceof Error ? cause.message : String(cause)), 0);
+    }
+    const text = await response.text();
+    let parsed = null;
+    if (text) {
+        try {
+            parsed = JSON.parse(text);
+        } catch {
+            if (response.ok) throw apexError(LABELS.MSI_Error_Unexpected_Response, response.status);
+        }
+    }
+    if (!response.ok) throw apexError(messageFor(response.status, parsed), response.status);
+    return parsed;
+}
+
+/** Reads the values of the mapping: `params.x` and `org.x` references, or `{ "value": ... }` literals. */
+function resolveValues(spec, params, org) {
+    const values = {};
+    for (const [name, reference] of Object.entries(spec || {})) {
+        let value;
+        if (typeof reference === 'string') {
+            const [source, key] = reference.split('.', 2);
+            const from = source === 'org' ? org : params;
+            value = from ? from[key] : undefined;
+        } else {
+            value = reference.value;
+        }
+        // JSON.serialize(body, true) in Apex leaves nulls out.
+        if (value !== undefined && value !== null) values[name] = value;
+    }
+    return values;
+}
+
+function needsOrg(call) {
+    return [call.body, call.query, call.pathParams].some(
+        (spec) => spec && Object.values(spec).some((ref) => typeof ref === 'string' && ref.startsWith('org.'))
+    );
+}
+
+/** The console URL of a call: `/api/v1/...` paths go through the console's Named Credential stand-in. */
+function urlOf(call, params, org) {
+    const pathValues = resolveValues(call.pathParams, params, org);
+    let path = call.path.replace(/\{(\w+)\}/g, (match, name) => {
+        if (pathValues[name] === undefined || pathValues[name] === '') throw apexError(`Missing value for path parameter ${name} of ${call.path}`, 0);
+        return encodeURIComponent(pathValues[name]);
+    });
+    if (path.startsWith('/api/')) path = `/console${path}`;
+    const query = new URLSearchParams(resolveValues(call.query, params, org)).toString();
+    return query ? `${path}?${query}` : path;
+}
+
+/** What the Apex method does with the answer (or the failure) of its callout. */
+const ANSWERS = {
+    json: (call) => call(),
+    nullOnNotFound: async (call) => {
+        try {
+            return await call();
+        } catch (error) {
+            if (error.status === 404) return null;
+            throw error;
+        }
+    },
+    resent: async (call) => {
+        const result = await call();
+        return result && Array.isArray(result.resent) ? result.resent : [];
+    },
+    // The console's server side keeps the Client ID and Secret and answers with the CredentialResult.
+    storeCredentials: (call) => call(),
+    // MsiActionsSetupController.getSetupState: each step's status from what the service says, and the problem
+    // (instead of a failure) when it could not be asked. Steps past the account are read once it is active.
+    setupState: async (calls, org) => {
+        const state = { packageVersion: PACKAGE_VERSION, enabled: org.msiActionsEnabled === true, stepStatus: { package: 'done' } };
+        try {
+            state.account = await ANSWERS.nullOnNotFound(calls.account);
+        } catch (error) {
+            state.account = null;
+            state.problem = error.body.message;
+        }
+        const account = state.account;
+        state.stepStatus.account = !account ? (state.problem ? 'needsAttention' : 'notStarted') : account.status === 'active' ? 'done' : 'inProgress';
+        if (account && account.status === 'active') {
+            const step = async (key, call, statusOf) => {
+                if (!call) return;
+                try {
+                    state.stepStatus[key] = statusOf(await call());
+                } catch (error) {
+                    state.problem = error.body.message;
+                    state.stepStatus[key] = 'needsAttention';
+                }
+            };
+            await step('marketo', calls.marketo, (marketo) =>
+                marketo.connected !== true ? 'notStarted' : marketo.lastError == null && marketo.quotaStoppedUntil == null ? 'done' : 'needsAttention'
+            );
+            await step('invitations', calls.users, (users) => (users.total != null && users.total > 1 ? 'done' : 'notStarted'));
+        }
+        state.stepStatus.configuration = state.enabled ? 'done' : 'notStarted';
+        return state;
+    }
+};
+
+/**
+ * Runs one Apex method as the mapping describes it.
+ * @param {object} mapping the apex-map.json entry
+ * @param {object} params what the component passed
+ */
+export async function callApex(mapping, params) {
+    const input = params || {};
+    if (mapping.required && mapping.required.params.some((name) => typeof input[name] !== 'string' || !input[name].trim())) {
+        throw apexError(LABELS[mapping.required.label], 400);
+    }
+    const calls = mapping.sends ? Object.values(mapping.sends) : [mapping.send || mapping.console];
+    const org = calls.some(needsOrg) || mapping.answer === 'setupState' ? await consoleOrg() : undefined;
+    const callOf = (call) => () => request(call.method, urlOf(call, input, org), call.body ? resolveValues(call.body, input, org) : undefined);
+    if (mapping.sends) {
+        const named = Object.fromEntries(Object.entries(mapping.sends).map(([name, call]) => [name, callOf(call)]));
+        return ANSWERS[mapping.answer](named, org);
+    }
+    return ANSWERS[mapping.answer](callOf(calls[0]), org);
+}
+
+/**
+ * An Apex method as a component sees it: callable imperatively, and usable with `@wire`.
+ * @param {string} name `Class.method`
+ * @param {object|null} mapping its apex-map.json entry
+ */
+export function makeApexMethod(name, mapping) {
+    const run = (params) => {
+        // A component may import a method before the mapping has it; the page then says so where it is used,
+        // and console/test/apex-map.test.ts fails until the mapping is added.
+        if (!mapping) return Promise.reject(apexError(`The console does not know ${name} yet: add it to console/bridge/apex-map.json.`, 0));
+        if (!ANSWERS[mapping.answer]) return Promise.reject(apexError(`apex-map.json: ${name} has an unknown answer kind ${mapping.answer}.`, 0));
+        return callApex(mapping, params);
+    };
+    function apexMethod(arg) {
+        if (!new.target) return run(arg);
+        // `new adapter(dataCallback)`: the wire protocol of LWC open source.
+        const dataCallback = arg;
+        let config;
+        let connected = false;
+        const adapter = {
+            async refresh() {
+                try {
+                    dataCallback({ data: await run(config), error: undefined });
+                } catch (error) {
+                    dataCallback({ data: undefined, error });
+                }
+            },
+            update(next) {
+                config = next;
+                if (connected) adapter.refresh();
+            },
+            connect() {
+                connected = true;
+                if (config) adapter.refresh();
+            },
+            disconnect() {
+                connected = false;
+            }
+        };
+        return adapter;
+    }
+    Object.defineProperty(apexMethod, 'name', { value: name });
+    return apexMethod;
+}
