@@ -1,6 +1,25 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { DbOrTx } from '../platform/database.js';
 import type { UserRole } from './tables.js';
+
+let uuidSequence = 0;
+
+/**
+ * A version 7 UUID: milliseconds since 1970 first, then a counter and random bits, so ids made in
+ * one bulk insert sort in the order they were made (RFC 9562).
+ */
+export function timeOrderedUuid(): string {
+  const b = randomBytes(16);
+  const ms = Date.now();
+  b.writeUIntBE(ms, 0, 6);
+  uuidSequence = (uuidSequence + 1) & 0xfff;
+  b[6] = 0x70 | (uuidSequence >> 8);
+  b[7] = uuidSequence & 0xff;
+  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
 
 /** Queries of the account capability. Every one that reads tenant data takes the account id. */
 export const accountRepository = {
@@ -73,7 +92,8 @@ export const accountRepository = {
 
   /**
    * Many new members at once (bulk invitations, CSV imports): the rows insertMember makes, one
-   * statement per table, so thousands of invitees do not cost thousands of round trips.
+   * statement per table, so thousands of invitees do not cost thousands of round trips. Ids are
+   * made here, time-ordered, so the rows append to the indexes instead of splitting pages all over.
    */
   async insertMembers(
     db: DbOrTx,
@@ -81,48 +101,48 @@ export const accountRepository = {
     members: Array<{ email: string; name: string; firstName?: string | null; lastName?: string | null; role: UserRole; teamIds?: string[] }>,
   ): Promise<Array<{ id: string; email: string }>> {
     if (members.length === 0) return [];
-    const inserted = await sql<{ id: string; email: string }>`
-      insert into users (account_id, email, name, first_name, last_name, role, status)
-      select ${accountId}::uuid, m.email, m.name, m.first_name, m.last_name, m.role, 'invited'
-      from unnest(${members.map((m) => m.email)}::text[], ${members.map((m) => m.name)}::text[],
+    const ids = members.map(() => timeOrderedUuid());
+    await sql`
+      insert into users (id, account_id, email, name, first_name, last_name, role, status)
+      select m.id, ${accountId}::uuid, m.email, m.name, m.first_name, m.last_name, m.role, 'invited'
+      from unnest(${ids}::uuid[], ${members.map((m) => m.email)}::text[], ${members.map((m) => m.name)}::text[],
                   ${members.map((m) => m.firstName ?? null)}::text[], ${members.map((m) => m.lastName ?? null)}::text[],
-                  ${members.map((m) => m.role)}::text[]) with ordinality as m(email, name, first_name, last_name, role, n)
-      order by m.n
-      returning id, email`.execute(db);
-    const ids = new Map(inserted.rows.map((r) => [r.email, r.id]));
+                  ${members.map((m) => m.role)}::text[]) as m(id, email, name, first_name, last_name, role)`.execute(db);
     const everyone = await accountRepository.everyoneTeam(db, accountId);
     const teamIds: string[] = [];
     const userIds: string[] = [];
-    for (const member of members) {
-      const userId = ids.get(member.email);
-      if (!userId) continue;
+    members.forEach((member, i) => {
       for (const teamId of new Set([everyone.id, ...(member.teamIds ?? [])])) {
         teamIds.push(teamId);
-        userIds.push(userId);
+        userIds.push(ids[i] as string);
       }
-    }
+    });
+    // The users are new, so no membership can exist yet: no conflict handling needed.
     await sql`
       insert into team_members (team_id, user_id, account_id)
-      select t, u, ${accountId}::uuid from unnest(${teamIds}::uuid[], ${userIds}::uuid[]) as x(t, u)
-      on conflict do nothing`.execute(db);
-    return members.flatMap((m) => {
-      const id = ids.get(m.email);
-      return id ? [{ id, email: m.email }] : [];
-    });
+      select t, u, ${accountId}::uuid from unnest(${teamIds}::uuid[], ${userIds}::uuid[]) as x(t, u)`.execute(db);
+    return members.map((m, i) => ({ id: ids[i] as string, email: m.email }));
   },
 
-  /** replaceInvitation for many users at once: their open links die, each gets a new invitation. */
-  async replaceInvitations(db: DbOrTx, input: { accountId: string; userIds: string[]; invitedBy: string | null }): Promise<Array<{ id: string; user_id: string }>> {
+  /**
+   * replaceInvitation for many users at once: their open links die, each gets a new invitation.
+   * `newUsers` says the users were created in this transaction, so there is nothing to revoke.
+   */
+  async replaceInvitations(
+    db: DbOrTx,
+    input: { accountId: string; userIds: string[]; invitedBy: string | null; newUsers?: boolean },
+  ): Promise<Array<{ id: string; user_id: string }>> {
     if (input.userIds.length === 0) return [];
+    if (!input.newUsers) {
+      await sql`
+        update invitations set revoked_at = now(), token_hash = null
+        where account_id = ${input.accountId} and user_id = any(${input.userIds}::uuid[]) and accepted_at is null and revoked_at is null`.execute(db);
+    }
+    const ids = input.userIds.map(() => timeOrderedUuid());
     await sql`
-      update invitations set revoked_at = now(), token_hash = null
-      where account_id = ${input.accountId} and user_id = any(${input.userIds}::uuid[]) and accepted_at is null and revoked_at is null`.execute(db);
-    const rows = await sql<{ id: string; user_id: string }>`
-      insert into invitations (account_id, user_id, invited_by)
-      select ${input.accountId}::uuid, u, ${input.invitedBy}::text from unnest(${input.userIds}::uuid[]) with ordinality as x(u, n)
-      order by x.n
-      returning id, user_id`.execute(db);
-    return rows.rows;
+      insert into invitations (id, account_id, user_id, invited_by)
+      select i, ${input.accountId}::uuid, u, ${input.invitedBy}::text from unnest(${ids}::uuid[], ${input.userIds}::uuid[]) as x(i, u)`.execute(db);
+    return ids.map((id, k) => ({ id, user_id: input.userIds[k] as string }));
   },
 
   /** A new invitation for the user; earlier open ones stop working (their links die with them). */

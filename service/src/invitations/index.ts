@@ -32,7 +32,7 @@ export const invitationsCapability: Capability = {
     context.services.members = new MemberService(context.database, invitations);
   },
   async startWorkers(context) {
-    await context.jobs.work<{ accountId: string; invitationIds: string[] }>(RELEASE_QUEUE, (data) => invitationService(context).releaseBatch(data));
+    await context.jobs.work<{ accountId: string; invitationIds: string[]; spacingMs?: number }>(RELEASE_QUEUE, (data) => invitationService(context).releaseBatch(data));
   },
   apiRoutes: async (app) => {
     await app.register(

@@ -20,7 +20,7 @@ export const invitationMigrations: Record<string, Migration> = {
           committed_by text,
           mapping jsonb,
           summary jsonb,
-          results jsonb
+          results text
         );
         create index invitation_csv_uploads_account on invitation_csv_uploads (account_id, created_at desc);
         create index invitation_csv_uploads_expiry on invitation_csv_uploads (expires_at);

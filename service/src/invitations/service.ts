@@ -14,6 +14,8 @@ import { CSV_FIELDS, looksLikeHeader, parseRole, parseTeams, suggestMapping, typ
 import type { StoredCsvResult } from './tables.js';
 
 export const RELEASE_QUEUE = 'invitations.release';
+/** Invitations one release job hands to the send queue. */
+const RELEASE_JOB_SIZE = 1000;
 /** Data rows one CSV file may hold. */
 export const MAX_CSV_ROWS = 100_000;
 /** Addresses one POST /invitations may hold; more belong in a CSV file. */
@@ -185,26 +187,32 @@ export class InvitationService {
         select t, u, ${accountId}::uuid from unnest(${teamIds}::uuid[], ${userIds}::uuid[]) as x(t, u)
         on conflict do nothing`.execute(tx);
     }
-    const userIds = [...new Set(outcomes.filter((o) => (o.outcome === 'invited' || o.outcome === 'resent') && o.userId).map((o) => o.userId as string))];
     const invitationIds: string[] = [];
-    for (let from = 0; from < userIds.length; from += SLICE) {
-      const rows = await accountRepository.replaceInvitations(tx, { accountId, userIds: userIds.slice(from, from + SLICE), invitedBy });
-      invitationIds.push(...rows.map((r) => r.id));
+    for (const [outcome, newUsers] of [
+      ['invited', true],
+      ['resent', false],
+    ] as const) {
+      const userIds = outcomes.filter((o) => o.outcome === outcome && o.userId).map((o) => o.userId as string);
+      for (let from = 0; from < userIds.length; from += SLICE) {
+        const rows = await accountRepository.replaceInvitations(tx, { accountId, userIds: userIds.slice(from, from + SLICE), invitedBy, newUsers });
+        invitationIds.push(...rows.map((r) => r.id));
+      }
     }
     await this.scheduleDelivery(tx, accountId, invitationIds);
     return { outcomes, seatLimit: account.seat_limit };
   }
 
   /**
-   * Queues the e-mails of new invitations at the account's send rate: one release job per batch,
-   * each due when the account's budget (`batchSize` per `intervalSeconds`) allows, counting the
-   * e-mails queued by earlier requests too. The release job hands each invitation to the account
-   * capability's send-invitation queue, which makes the link, sends and retries.
+   * Queues the e-mails of new invitations at the account's send rate (`batchSize` per
+   * `intervalSeconds`), counting the e-mails queued by earlier requests too. One release job per
+   * thousand invitations keeps a big import to a few queue inserts; the release job hands each
+   * invitation to the account capability's send-invitation queue (which makes the link, sends and
+   * retries), each one due at its own moment.
    */
   async scheduleDelivery(tx: DbOrTx, accountId: string, invitationIds: string[]): Promise<void> {
     if (invitationIds.length === 0) return;
     const { batchSize, intervalSeconds } = this.rate;
-    const msPerMail = (intervalSeconds * 1000) / batchSize;
+    const spacingMs = (intervalSeconds * 1000) / batchSize;
     const slot = await sql<{ next_release_at: Date; now: Date }>`
       insert into invitation_send_schedule (account_id, next_release_at) values (${accountId}, now())
       on conflict (account_id) do update set account_id = excluded.account_id
@@ -213,34 +221,42 @@ export class InvitationService {
     if (!row) throw new Error('The send schedule row was not written');
     const now = new Date(row.now).getTime();
     const start = Math.max(now, new Date(row.next_release_at).getTime());
-    for (let from = 0; from < invitationIds.length; from += batchSize) {
-      const delaySeconds = Math.round((start + from * msPerMail - now) / 1000);
+    for (let from = 0; from < invitationIds.length; from += RELEASE_JOB_SIZE) {
+      const delaySeconds = Math.round((start + from * spacingMs - now) / 1000);
       await this.jobs.send(
         RELEASE_QUEUE,
-        { accountId, invitationIds: invitationIds.slice(from, from + batchSize) },
+        { accountId, invitationIds: invitationIds.slice(from, from + RELEASE_JOB_SIZE), spacingMs },
         { tx, ...(delaySeconds > 0 ? { startAfterSeconds: delaySeconds } : {}) },
       );
     }
     await tx
       .updateTable('invitation_send_schedule')
-      .set({ next_release_at: new Date(start + invitationIds.length * msPerMail) })
+      .set({ next_release_at: new Date(start + invitationIds.length * spacingMs) })
       .where('account_id', '=', accountId)
       .execute();
   }
 
-  /** A batch is due: its still-open, unsent invitations go to the send queue, in one transaction. */
-  async releaseBatch(data: { accountId: string; invitationIds: string[] }): Promise<void> {
+  /** A release is due: its still-open, unsent invitations go to the send queue, spaced, in one transaction. */
+  async releaseBatch(data: { accountId: string; invitationIds: string[]; spacingMs?: number }): Promise<void> {
+    if (data.invitationIds.length === 0) return;
     await this.db.transaction().execute(async (tx) => {
       const open = await tx
         .selectFrom('invitations')
         .select('id')
         .where('account_id', '=', data.accountId)
-        .where('id', 'in', data.invitationIds.length > 0 ? data.invitationIds : ['00000000-0000-0000-0000-000000000000'])
+        .where('id', 'in', data.invitationIds)
         .where('accepted_at', 'is', null)
         .where('revoked_at', 'is', null)
         .where('sent_at', 'is', null)
         .execute();
-      for (const invitation of open) await this.jobs.send(SEND_INVITATION_QUEUE, { invitationId: invitation.id }, { tx });
+      const openIds = new Set(open.map((o) => o.id));
+      let k = 0;
+      for (const invitationId of data.invitationIds) {
+        if (!openIds.has(invitationId)) continue;
+        const delaySeconds = Math.round((k * (data.spacingMs ?? 0)) / 1000);
+        k += 1;
+        await this.jobs.send(SEND_INVITATION_QUEUE, { invitationId }, { tx, ...(delaySeconds > 0 ? { startAfterSeconds: delaySeconds } : {}) });
+      }
     });
   }
 
@@ -414,6 +430,14 @@ export class InvitationService {
       return index === undefined || index === null ? '' : (row[index] ?? '').trim();
     };
     const firstRowOf = new Map<string, number>();
+    // A file has few distinct roles and team cells: parse each once, not once per row.
+    const roles = new Map<string, ReturnType<typeof parseRole>>();
+    const teamCells = new Map<string, string[]>();
+    const teamsOf = (value: string) => {
+      let teams = teamCells.get(value);
+      if (!teams) teamCells.set(value, (teams = parseTeams(value)));
+      return teams;
+    };
     const out: AnalysedRow[] = new Array(data.length);
     for (let i = 0; i < data.length; i += 1) {
       const row = data[i] ?? [];
@@ -433,7 +457,9 @@ export class InvitationService {
         if (checked.ok) email = checked.email;
         else errors.push(`the e-mail address ${checked.reason}`);
       }
-      const role = parseRole(cell(row, 'role'));
+      const roleCell = cell(row, 'role');
+      let role = roles.get(roleCell);
+      if (!role) roles.set(roleCell, (role = parseRole(roleCell)));
       if (!role.ok) errors.push(role.reason);
       const firstName = cell(row, 'firstName') || null;
       const lastName = cell(row, 'lastName') || null;
@@ -459,7 +485,7 @@ export class InvitationService {
         lastName,
         name,
         role: role.ok ? role.role : 'User',
-        teams: parseTeams(cell(row, 'teams')),
+        teams: teamsOf(cell(row, 'teams')),
         errors,
         warnings,
         duplicateOf,
@@ -584,7 +610,7 @@ export class InvitationService {
         .executeTakeFirst();
       if (!upload) throw notFound('The upload', { hint: 'Uploads are kept for a day; upload the file again.' });
       if (upload.committed_at) {
-        const rows = (upload.results ?? []).map(fromStored);
+        const rows = storedResults(upload.results).map(fromStored);
         const counts = countOutcomes(rows);
         return { uploadId, alreadyCommitted: true, counts, message: String(upload.summary?.message ?? ''), teamsCreated: (upload.summary?.teamsCreated as string[]) ?? [], rows };
       }
@@ -687,7 +713,7 @@ export class InvitationService {
     if (!upload) throw notFound('The upload');
     if (!upload.committed_at) throw conflict('not_committed', 'This upload has not been imported yet: there are no outcomes to download.');
     const lines = [csvLine(['Row', 'E-mail', 'First name', 'Last name', 'Outcome', 'Reason'])];
-    for (const r of upload.results ?? []) lines.push(csvLine(r));
+    for (const r of storedResults(upload.results)) lines.push(csvLine(r));
     const base = upload.file_name.replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '_') || 'invitations';
     // The BOM makes Excel read the file as UTF-8 (names with accents stay intact).
     return { fileName: `${base}-results.csv`, csv: `\uFEFF${lines.join('\r\n')}\r\n` };
@@ -723,6 +749,7 @@ function checkMapping(mapping: CsvMapping, width: number): CsvMapping {
   return mapping;
 }
 
+const storedResults = (text: string | null): StoredCsvResult[] => (text ? (JSON.parse(text) as StoredCsvResult[]) : []);
 const toStored = (r: CsvRowResult): StoredCsvResult => [r.row, r.email, r.firstName, r.lastName, r.outcome, r.reason ?? ''];
 const fromStored = (r: StoredCsvResult): CsvRowResult => ({ row: r[0], email: r[1], firstName: r[2], lastName: r[3], outcome: r[4] as Outcome, reason: r[5] || null });
 

@@ -26,7 +26,8 @@ export interface InvitationTables {
     committed_by: string | null;
     mapping: NullableJson<Record<string, number | null>>;
     summary: NullableJson<Record<string, unknown>>;
-    results: NullableJson<StoredCsvResult[]>;
+    /** The outcomes as JSON text: written once, read whole, never queried inside. */
+    results: string | null;
   };
   /** When the next batch of an account's invitation e-mails may leave (the per-account send rate). */
   invitation_send_schedule: {
