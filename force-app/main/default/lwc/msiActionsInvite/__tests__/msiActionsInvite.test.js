@@ -1,0 +1,131 @@
+import { createElement } from 'lwc';
+import { registerSa11yMatcher } from '@sa11y/jest';
+import MsiActionsInvite from 'c/msiActionsInvite';
+import inviteUsers from '@salesforce/apex/MsiActionsInvitationsController.inviteUsers';
+import listTeams from '@salesforce/apex/MsiActionsUsersController.listTeams';
+import INVITED from '@salesforce/label/c.MSI_Outcome_Invited';
+import INVALID from '@salesforce/label/c.MSI_Outcome_Invalid';
+
+jest.mock('@salesforce/apex/MsiActionsInvitationsController.inviteUsers', () => ({ default: jest.fn() }), {
+    virtual: true
+});
+jest.mock('@salesforce/apex/MsiActionsUsersController.listTeams', () => ({ default: jest.fn() }), { virtual: true });
+
+registerSa11yMatcher();
+
+const TEAMS = {
+    teams: [
+        { id: 't0', name: 'Everyone', everyone: true, memberCount: 3 },
+        { id: 't1', name: 'Sales', everyone: false, memberCount: 2 }
+    ],
+    limit: 20,
+    count: 2
+};
+
+const RESULT = {
+    results: [
+        { address: 'ada@example.com', email: 'ada@example.com', outcome: 'invited', reason: null, userId: 'u1' },
+        { address: 'nope', email: null, outcome: 'invalid', reason: 'This is not an e-mail address.', userId: null }
+    ],
+    counts: { invited: 1, resent: 0, already_member: 0, invalid: 1, refused: 0, duplicate: 0 },
+    duplicates: 0,
+    message: '1 person was invited; the invitation e-mails are on their way. 1 address is not valid.'
+};
+
+async function flushPromises() {
+    for (let i = 0; i < 5; i += 1) {
+        // eslint-disable-next-line no-await-in-loop
+        await Promise.resolve();
+    }
+}
+
+function render() {
+    const element = createElement('c-msi-actions-invite', { is: MsiActionsInvite });
+    const toasts = [];
+    const changes = [];
+    element.addEventListener('lightning__showtoast', (event) => toasts.push(event.detail));
+    element.addEventListener('stepchange', (event) => changes.push(event.detail));
+    document.body.appendChild(element);
+    return { element, toasts, changes };
+}
+
+const $ = (element, selector) => element.shadowRoot.querySelector(selector);
+
+function change(control, value) {
+    control.dispatchEvent(new CustomEvent('change', { detail: { value } }));
+}
+
+describe('c-msi-actions-invite', () => {
+    beforeEach(() => {
+        listTeams.mockResolvedValue(TEAMS);
+    });
+
+    afterEach(() => {
+        while (document.body.firstChild) {
+            document.body.removeChild(document.body.firstChild);
+        }
+        jest.clearAllMocks();
+    });
+
+    it('offers the teams besides Everyone and the two roles', async () => {
+        const { element } = render();
+        await flushPromises();
+        expect($(element, 'lightning-dual-listbox').options).toEqual([{ label: 'Sales', value: 't1' }]);
+        expect($(element, 'lightning-combobox').options.map((o) => o.value)).toEqual(['User', 'Admin']);
+        expect($(element, 'lightning-combobox').value).toBe('User');
+        expect($(element, '.invite').disabled).toBe(true);
+    });
+
+    it('sends the addresses as typed with role and teams, and shows the outcome per address', async () => {
+        inviteUsers.mockResolvedValue(RESULT);
+        const { element, toasts, changes } = render();
+        await flushPromises();
+        change($(element, 'lightning-textarea'), 'ada@example.com;\nnope');
+        change($(element, 'lightning-combobox'), 'Admin');
+        change($(element, 'lightning-dual-listbox'), ['t1']);
+        await flushPromises();
+        $(element, '.invite').click();
+        await flushPromises();
+        expect(inviteUsers).toHaveBeenCalledWith({ addresses: 'ada@example.com;\nnope', role: 'Admin', teams: ['t1'] });
+        expect($(element, '.confirmation').textContent).toBe(RESULT.message);
+        const rows = $(element, 'lightning-datatable').data;
+        expect(rows.map((r) => r.outcomeText)).toEqual([INVITED, INVALID]);
+        expect(rows[1].reason).toBe('This is not an e-mail address.');
+        expect(toasts[0]).toEqual(expect.objectContaining({ variant: 'success', message: RESULT.message }));
+        expect(changes).toEqual([{ step: 'invitations' }]);
+        // What did not work stays in the box to be corrected.
+        expect($(element, 'lightning-textarea').value).toBe('nope');
+    });
+
+    it('shows the service refusal, such as too many addresses', async () => {
+        inviteUsers.mockRejectedValue({ body: { message: '600 addresses at once is more than 500.' } });
+        const { element, toasts } = render();
+        await flushPromises();
+        change($(element, 'lightning-textarea'), 'a@example.com');
+        await flushPromises();
+        $(element, '.invite').click();
+        await flushPromises();
+        expect($(element, '.error-panel').textContent).toContain('600 addresses');
+        expect(toasts[0].variant).toBe('error');
+        expect($(element, '.confirmation')).toBeNull();
+    });
+
+    it('works without teams to offer', async () => {
+        listTeams.mockRejectedValue({ body: { message: 'No access' } });
+        const { element } = render();
+        await flushPromises();
+        expect($(element, 'lightning-dual-listbox')).toBeNull();
+        expect($(element, '.error-panel').textContent).toContain('No access');
+    });
+
+    it('is accessible with results', async () => {
+        inviteUsers.mockResolvedValue(RESULT);
+        const { element } = render();
+        await flushPromises();
+        change($(element, 'lightning-textarea'), 'ada@example.com');
+        await flushPromises();
+        $(element, '.invite').click();
+        await flushPromises();
+        await expect(element).toBeAccessible();
+    });
+});
