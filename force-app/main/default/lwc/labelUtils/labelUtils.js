@@ -23,9 +23,10 @@ const OUTCOMES = {
  * @returns {string}
  */
 export function formatLabel(label, ...values) {
-    return label.replace(/\{(\d+)\}/g, (match, index) =>
-        index < values.length && values[index] !== undefined && values[index] !== null ? String(values[index]) : match
-    );
+    return label.replace(/\{(\d+)\}/g, (match, index) => {
+        const value = values[index];
+        return value === undefined || value === null ? match : String(value);
+    });
 }
 
 /**
