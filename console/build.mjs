@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { BUILD_INFO_FILE, DIST_DIR, ROOT_DIR, buildInputs, packageVersion } from './sources.mjs';
+import { BUILD_INFO_FILE, CONSOLE_DIR, DIST_DIR, ROOT_DIR, buildInputs, packageVersion } from './sources.mjs';
 
 /** Hash of the inputs' paths and contents, and of the build mode. */
 export function inputsHash(production = true) {
@@ -46,11 +46,40 @@ export function isFresh(production = true) {
  * @returns {Promise<{ built: boolean, hash: string, ms: number, bytes: number, gzipBytes: number }>}
  */
 export async function buildConsole({ production = true, ifStale = false } = {}) {
-  const hash = inputsHash(production);
-  const previous = readBuildInfo();
-  if (ifStale && previous && previous.hash === hash && fs.existsSync(path.join(DIST_DIR, 'app.js'))) {
-    return { built: false, ...previous };
+  const release = await lock();
+  try {
+    // Checked again under the lock: another process (npm start, the walk test) may have just built it.
+    const hash = inputsHash(production);
+    const previous = readBuildInfo();
+    if (ifStale && previous && previous.hash === hash && fs.existsSync(path.join(DIST_DIR, 'app.js'))) {
+      return { built: false, ...previous };
+    }
+    return await build(hash, production);
+  } finally {
+    release();
   }
+}
+
+const LOCK_DIR = path.join(CONSOLE_DIR, '.build-lock');
+/** A build older than this holds no lock any more (a killed process). */
+const STALE_LOCK_MS = 5 * 60 * 1000;
+
+/** One build at a time on this checkout: two would swap dist under each other. */
+async function lock() {
+  for (;;) {
+    try {
+      fs.mkdirSync(LOCK_DIR);
+      return () => fs.rmSync(LOCK_DIR, { recursive: true, force: true });
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      const age = Date.now() - (fs.statSync(LOCK_DIR, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > STALE_LOCK_MS) fs.rmSync(LOCK_DIR, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+async function build(hash, production) {
   const started = performance.now();
   // Imported here so that a start with a fresh bundle never loads rollup and the LWC compiler.
   const [{ rollup }, { consoleRollupConfig, indexHtml }] = await Promise.all([import('rollup'), import('./rollup.config.mjs')]);

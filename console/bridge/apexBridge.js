@@ -47,7 +47,7 @@ function messageFor(status, body) {
     return format(LABELS.MSI_Error_Unexpected_Status, status);
 }
 
-async function request(method, url, body) {
+async function request(method, url, body, asText = false) {
     const headers = { accept: 'application/json', [PACKAGE_VERSION_HEADER]: PACKAGE_VERSION };
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response;
@@ -62,6 +62,7 @@ async function request(method, url, body) {
         throw apexError(format(LABELS.MSI_Error_Unreachable, cause instanceof Error ? cause.message : String(cause)), 0);
     }
     const text = await response.text();
+    if (asText && response.ok) return text;
     let parsed = null;
     if (text) {
         try {
@@ -74,15 +75,42 @@ async function request(method, url, body) {
     return parsed;
 }
 
-/** Reads the values of the mapping: `params.x` and `org.x` references, or `{ "value": ... }` literals. */
+/** What the Apex does to a parameter before it sends it (`params.x|trimmed`). */
+const SHAPES = {
+    // trimmedOrNull(value)
+    trimmed: (value) => (typeof value === 'string' && value.trim() ? value.trim() : undefined),
+    // String.isBlank(value) ? null : value
+    blankToNull: (value) => (typeof value === 'string' && value.trim() ? value : undefined),
+    // value == null ? '' : value.trim()
+    trimmedOrEmpty: (value) => (typeof value === 'string' ? value.trim() : ''),
+    // value == null ? '' : value
+    orEmpty: (value) => (value === undefined || value === null ? '' : value),
+    // list == null || list.isEmpty() ? null : list
+    nonEmptyList: (value) => (Array.isArray(value) && value.length > 0 ? value : undefined),
+    // list == null ? new List() : list
+    orEmptyList: (value) => (Array.isArray(value) ? value : []),
+    // map == null ? new Map() : map
+    orEmptyMap: (value) => (value && typeof value === 'object' ? value : {}),
+    // value == true
+    isTrue: (value) => value === true,
+    // value == 'base64' ? 'base64' : 'text'
+    base64OrText: (value) => (value === 'base64' ? 'base64' : 'text')
+};
+
+/** Reads the values of the mapping: `params.x` and `org.x` references (with a `|shape`), or `{ "value": ... }` literals. */
 function resolveValues(spec, params, org) {
     const values = {};
     for (const [name, reference] of Object.entries(spec || {})) {
         let value;
         if (typeof reference === 'string') {
-            const [source, key] = reference.split('.', 2);
+            const [path, shape] = reference.split('|', 2);
+            const [source, key] = path.split('.', 2);
             const from = source === 'org' ? org : params;
             value = from ? from[key] : undefined;
+            if (shape) {
+                if (!SHAPES[shape]) throw apexError(`apex-map.json: unknown shape ${shape} in ${reference}`, 0);
+                value = SHAPES[shape](value);
+            }
         } else {
             value = reference.value;
         }
@@ -113,6 +141,8 @@ function urlOf(call, params, org) {
 /** What the Apex method does with the answer (or the failure) of its callout. */
 const ANSWERS = {
     json: (call) => call(),
+    // A String the Apex method returns as the service sent it (a CSV file, for example).
+    text: (call) => call({ asText: true }),
     nullOnNotFound: async (call) => {
         try {
             return await call();
@@ -171,7 +201,8 @@ export async function callApex(mapping, params) {
     }
     const calls = mapping.sends ? Object.values(mapping.sends) : [mapping.send || mapping.console];
     const org = calls.some(needsOrg) || mapping.answer === 'setupState' ? await consoleOrg() : undefined;
-    const callOf = (call) => () => request(call.method, urlOf(call, input, org), call.body ? resolveValues(call.body, input, org) : undefined);
+    const callOf = (call) => (options) =>
+        request(call.method, urlOf(call, input, org), call.body ? resolveValues(call.body, input, org) : undefined, options?.asText === true);
     if (mapping.sends) {
         const named = Object.fromEntries(Object.entries(mapping.sends).map(([name, call]) => [name, callOf(call)]));
         return ANSWERS[mapping.answer](named, org);

@@ -163,6 +163,14 @@ test('every mapping names an answer kind the bridge knows', () => {
   for (const [name, entry] of Object.entries(apexMap)) assert.ok(kinds.has(entry.answer), `${name}: unknown answer kind "${entry.answer}"`);
 });
 
+test('every |shape in the mapping is one the bridge knows', () => {
+  const bridge = fs.readFileSync(BRIDGE, 'utf8');
+  const block = bridge.slice(bridge.indexOf('const SHAPES = {'), bridge.indexOf('};', bridge.indexOf('const SHAPES = {')));
+  const shapes = new Set([...block.matchAll(/^ {4}(\w+): /gm)].map((m) => m[1]));
+  const used = JSON.stringify(apexMap).match(/\|\w+(?=")/g) ?? [];
+  for (const shape of used) assert.ok(shapes.has(shape.slice(1)), `apex-map.json: unknown shape ${shape}`);
+});
+
 test('the parser reads a send(...) through a private helper and over the public client', () => {
   const source = `public with sharing class X {
   private static MsiActionsClient client = new MsiActionsClient();

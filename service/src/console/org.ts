@@ -15,6 +15,8 @@ export interface ConsoleOrg {
   msiActionsEnabled: boolean;
   /** Whether the org is the sandbox's emulated Salesforce org. */
   sandbox: boolean;
+  /** The running user (UserInfo.getUserId/getName): who the service records as the actor of each call. */
+  user: { id: string; name: string };
 }
 
 export interface AdminCandidate {
@@ -24,7 +26,11 @@ export interface AdminCandidate {
 }
 
 /** Without the sandbox there is no emulated org to borrow an id from: a fixed, valid one. */
-export const STANDALONE_ORG = { id: toId18('00D000000000001'), name: 'MSI Actions console' } as const;
+export const STANDALONE_ORG = {
+  id: toId18('00D000000000001'),
+  name: 'MSI Actions console',
+  user: { id: '005000000000001AAA', name: 'Console Admin' },
+} as const;
 const SANDBOX_ORG_NAME = 'MSI Sandbox (emulated Salesforce org)';
 
 /**
@@ -33,12 +39,14 @@ const SANDBOX_ORG_NAME = 'MSI Sandbox (emulated Salesforce org)';
  */
 export function consoleOrg(context: Pick<CapabilityContext, 'services' | 'config'>): ConsoleOrg {
   const sandbox = sandboxOf(context);
+  const admin = sandbox?.salesforce.org.admin;
   return {
     id: sandbox ? sandbox.salesforce.org.id : STANDALONE_ORG.id,
     name: sandbox ? SANDBOX_ORG_NAME : STANDALONE_ORG.name,
     instanceUrl: context.config.publicUrl,
     msiActionsEnabled: false,
     sandbox: !!sandbox,
+    user: admin ? { id: admin.id, name: `${admin.firstName} ${admin.lastName}` } : { ...STANDALONE_ORG.user },
   };
 }
 

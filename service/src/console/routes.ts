@@ -28,7 +28,7 @@ function errorBody(code: string, message: string) {
   return { error: { code, message } };
 }
 
-/** Headers of the browser's call that the service should see, as Apex's callout would send them. */
+/** Headers of the browser's call that the service should see, as Apex's callout would send them (the actor is set here). */
 const FORWARDED = ['accept', 'content-type', 'x-msi-package-version', 'x-request-id'];
 
 export function consoleRoutes(distDir = CONSOLE_DIST): FastifyPluginAsync {
@@ -126,6 +126,9 @@ async function proxy(app: FastifyInstance, sessions: ConsoleSessions, routes: Pr
     const value = request.headers[name];
     if (typeof value === 'string') headers[name] = value;
   }
+  // MsiActionsClient.actor(): the running user's id and name, without the characters the service refuses.
+  const { user } = consoleOrg(app.context);
+  headers['x-msi-actor'] = `${user.id} ${user.name.replace(/[^\p{L}\p{N} .,'@_()+:-]/gu, '')}`.trim().slice(0, 200);
   const credentials = isPublic ? undefined : sessions.credentials(request);
   if (!isPublic && !credentials) {
     // On the platform the Named Credential has no principal yet; the console answers as the service does for

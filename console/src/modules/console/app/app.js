@@ -26,6 +26,17 @@ export default class ConsoleApp extends LightningElement {
         window.addEventListener('popstate', this.onNavigate);
         window.addEventListener('console:navigate', this.onNavigate);
         this.loadOrg();
+        this.setTitle();
+    }
+
+    renderedCallback() {
+        this.setTitle();
+    }
+
+    /** The browser tab says which page this is, as Lightning's does. */
+    setTitle() {
+        const title = `${this.isRecord ? this.recordTabLabel : 'MSI Actions Setup'} · MSI Actions console`;
+        if (document.title !== title) document.title = title;
     }
 
     disconnectedCallback() {
