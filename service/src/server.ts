@@ -24,6 +24,7 @@ async function main() {
   const lines = [
     '',
     `MSI Actions service is running (${runtime.database.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL'})`,
+    `  Setup console ${base}/console   (the package's setup pages, outside Salesforce)`,
     `  API docs      ${base}/docs`,
     `  OpenAPI       ${base}/openapi.json`,
     `  Health        ${base}/healthz  ${base}/readyz`,
