@@ -32,7 +32,6 @@ import callsOfQuota from '@salesforce/label/c.MSI_Marketo_Calls_Of_Quota';
 import quotaStopped from '@salesforce/label/c.MSI_Marketo_Quota_Stopped';
 import lastError from '@salesforce/label/c.MSI_Marketo_Last_Error';
 import errorText from '@salesforce/label/c.MSI_Marketo_Error_Text';
-import required from '@salesforce/label/c.MSI_Marketo_Required';
 import notAvailable from '@salesforce/label/c.MSI_Not_Available';
 import errorTitle from '@salesforce/label/c.MSI_Error_Title';
 import loading from '@salesforce/label/c.MSI_Loading';
@@ -71,7 +70,6 @@ export const LABELS = {
     quotaStopped,
     lastError,
     errorText,
-    required,
     notAvailable,
     errorTitle,
     loading

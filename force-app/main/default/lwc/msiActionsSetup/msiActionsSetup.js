@@ -8,13 +8,20 @@ import COLUMN_STEP from '@salesforce/label/c.MSI_Column_Step';
 import COLUMN_PERSONA from '@salesforce/label/c.MSI_Column_Persona';
 import COLUMN_TASK from '@salesforce/label/c.MSI_Column_Task';
 import COLUMN_STATUS from '@salesforce/label/c.MSI_Column_Status';
+import COLUMN_ACTION from '@salesforce/label/c.MSI_Column_Action';
+import OPEN from '@salesforce/label/c.MSI_Setup_Open';
+import OPEN_TITLE from '@salesforce/label/c.MSI_Setup_Open_Title';
+import CURRENT from '@salesforce/label/c.MSI_Setup_Current';
 import ERROR_TITLE from '@salesforce/label/c.MSI_Error_Title';
 import { reduceErrors } from 'c/ldsUtils';
 import { SETUP_STEPS, STATUS, formatLabel } from './setupSteps';
 
+/** The steps this package has a page for; the others happen elsewhere (or in a later version). */
+export const STEPS_WITH_PAGE = ['account', 'marketo', 'invitations', 'configuration'];
+
 /**
  * The MSI Actions setup checklist: the seven steps of the setup guide with persona and live status, and
- * below it the page of the step being worked on (the account step so far).
+ * below it the page of the step being worked on, chosen with the step's *Open* button.
  */
 export default class MsiActionsSetup extends LightningElement {
     /**
@@ -30,8 +37,14 @@ export default class MsiActionsSetup extends LightningElement {
         columnPersona: COLUMN_PERSONA,
         columnTask: COLUMN_TASK,
         columnStatus: COLUMN_STATUS,
+        columnAction: COLUMN_ACTION,
+        open: OPEN,
+        current: CURRENT,
         errorTitle: ERROR_TITLE
     };
+
+    /** The step whose page shows below the checklist. */
+    selectedStep = 'account';
 
     /** @type {{ packageVersion?: string, stepStatus?: Record<string, string>, problem?: string, account?: { status?: string } } | undefined} */
     state;
@@ -63,12 +76,51 @@ export default class MsiActionsSetup extends LightningElement {
         }
     }
 
+    /** A step page changed something the checklist shows: read the state again. */
+    handleStepChange() {
+        this.loadState();
+    }
+
+    handleOpenStep(event) {
+        this.selectedStep = event.target.dataset.step;
+    }
+
     get steps() {
         const statuses = { ...(this.state?.stepStatus || {}), ...(this.stepStatus || {}) };
         return SETUP_STEPS.map((step) => {
             const status = STATUS[statuses[step.key]] || STATUS.notStarted;
-            return { ...step, statusLabel: status.label, badgeClass: status.badgeClass, done: status === STATUS.done };
+            const selected = step.key === this.selectedStep;
+            return {
+                ...step,
+                statusLabel: status.label,
+                badgeClass: status.badgeClass,
+                done: status === STATUS.done,
+                hasPage: STEPS_WITH_PAGE.includes(step.key),
+                selected,
+                rowClass: selected ? 'slds-is-selected' : '',
+                openTitle: formatLabel(OPEN_TITLE, step.number, step.title)
+            };
         });
+    }
+
+    get showAccount() {
+        return this.selectedStep === 'account';
+    }
+
+    get showMarketo() {
+        return this.selectedStep === 'marketo';
+    }
+
+    get showInvitations() {
+        return this.selectedStep === 'invitations';
+    }
+
+    get showConfiguration() {
+        return this.selectedStep === 'configuration';
+    }
+
+    get packageVersion() {
+        return this.state?.packageVersion;
     }
 
     get completedCount() {

@@ -11,11 +11,33 @@ import NEEDS_ATTENTION from '@salesforce/label/c.MSI_Status_Needs_Attention';
 import NOT_STARTED from '@salesforce/label/c.MSI_Status_Not_Started';
 import DONE from '@salesforce/label/c.MSI_Status_Done';
 import TABLE from '@salesforce/label/c.MSI_Setup_Table';
+import getMarketoConnection from '@salesforce/apex/MsiActionsSetupController.getMarketoConnection';
+import listTeams from '@salesforce/apex/MsiActionsUsersController.listTeams';
+import listUsers from '@salesforce/apex/MsiActionsUsersController.listUsers';
+import getSettings from '@salesforce/apex/MsiActionsConfigurationController.getSettings';
+import getPermissionSetUsers from '@salesforce/apex/MsiActionsConfigurationController.getPermissionSetUsers';
+import getPackageSupport from '@salesforce/apex/MsiActionsConfigurationController.getPackageSupport';
 import { formatLabel } from '../setupSteps';
 
 jest.mock('@salesforce/apex/MsiActionsSetupController.getSetupState', () => ({ default: jest.fn() }), { virtual: true });
 jest.mock('@salesforce/apex/MsiActionsSetupController.getAccount', () => ({ default: jest.fn() }), { virtual: true });
 jest.mock('@salesforce/apex/MsiActionsSetupController.getAdminCandidates', () => ({ default: jest.fn() }), {
+    virtual: true
+});
+
+// The step pages read their own data when they open.
+jest.mock('@salesforce/apex/MsiActionsSetupController.getMarketoConnection', () => ({ default: jest.fn() }), {
+    virtual: true
+});
+jest.mock('@salesforce/apex/MsiActionsUsersController.listTeams', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/MsiActionsUsersController.listUsers', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/MsiActionsConfigurationController.getSettings', () => ({ default: jest.fn() }), {
+    virtual: true
+});
+jest.mock('@salesforce/apex/MsiActionsConfigurationController.getPermissionSetUsers', () => ({ default: jest.fn() }), {
+    virtual: true
+});
+jest.mock('@salesforce/apex/MsiActionsConfigurationController.getPackageSupport', () => ({ default: jest.fn() }), {
     virtual: true
 });
 
@@ -37,6 +59,12 @@ describe('c-msi-actions-setup', () => {
         getSetupState.mockResolvedValue({ packageVersion: '1.0.0', stepStatus: { package: 'done' }, enabled: false });
         getAccount.mockResolvedValue(null);
         getAdminCandidates.mockResolvedValue([]);
+        getMarketoConnection.mockResolvedValue({ connected: false, callsToday: 0 });
+        listTeams.mockResolvedValue({ teams: [], limit: 20, count: 0 });
+        listUsers.mockResolvedValue({ users: [], page: 1, pageSize: 25, total: 0, seats: { limit: 100, used: 0, available: 100 } });
+        getSettings.mockResolvedValue({ enabled: false });
+        getPermissionSetUsers.mockResolvedValue([]);
+        getPackageSupport.mockRejectedValue({ body: { message: 'unreachable' } });
     });
 
     afterEach(() => {
@@ -89,6 +117,34 @@ describe('c-msi-actions-setup', () => {
         account.dispatchEvent(new CustomEvent('accountchange', { detail: { account: { status: 'pending' } } }));
         await flushPromises();
         expect(getSetupState).toHaveBeenCalledTimes(2);
+    });
+
+    it('opens the page of each step that has one and reloads the checklist when a page changes it', async () => {
+        const element = await render();
+        const openButtons = () => Array.from(element.shadowRoot.querySelectorAll('lightning-button.open-step'));
+        // The account step is open; Salesforce connection, data sync and install have no page here.
+        expect(openButtons().map((b) => b.dataset.step)).toEqual(['marketo', 'invitations', 'configuration']);
+        expect(element.shadowRoot.querySelector('tr[data-step="account"] .current-step')).not.toBeNull();
+
+        openButtons()[0].click();
+        await flushPromises();
+        const marketo = element.shadowRoot.querySelector('c-msi-actions-marketo');
+        expect(marketo).not.toBeNull();
+        expect(element.shadowRoot.querySelector('c-msi-actions-account')).toBeNull();
+        marketo.dispatchEvent(new CustomEvent('stepchange', { detail: { step: 'marketo' } }));
+        await flushPromises();
+        expect(getSetupState).toHaveBeenCalledTimes(2);
+
+        element.shadowRoot.querySelector('lightning-button[data-step="invitations"]').click();
+        await flushPromises();
+        expect(element.shadowRoot.querySelector('c-msi-actions-invite')).not.toBeNull();
+        expect(element.shadowRoot.querySelector('c-msi-actions-csv-invite')).not.toBeNull();
+        expect(element.shadowRoot.querySelector('c-msi-actions-users')).not.toBeNull();
+
+        element.shadowRoot.querySelector('lightning-button[data-step="configuration"]').click();
+        await flushPromises();
+        const configuration = element.shadowRoot.querySelector('c-msi-actions-configuration');
+        expect(configuration.packageVersion).toBe('1.0.0');
     });
 
     it('reports a failed state read', async () => {
