@@ -27,18 +27,25 @@ function format(label, ...values) {
     return label.replace(/\{(\d+)\}/g, (match, index) => (index < values.length ? String(values[index]) : match));
 }
 
-/** An error as a component receives it from Apex, plus the HTTP status for the adapters below. */
-function apexError(message, status) {
+/** An error as a component receives it from Apex, plus the HTTP status and error code for the adapters below. */
+function apexError(message, status, code) {
     const error = new Error(message);
     error.body = { message };
     error.status = status;
+    error.code = code;
     return error;
+}
+
+/** The service's error code (MsiActionsException.code): `{ error: { code } }` or OAuth's `{ error: 'code' }`. */
+function codeOf(body) {
+    if (body && typeof body.error === 'object' && body.error !== null) return body.error.code;
+    return typeof body?.error === 'string' ? body.error : undefined;
 }
 
 /** The admin-readable message MsiActionsException.messageFor gives the same answer. */
 function messageFor(status, body) {
     const envelope = body && typeof body.error === 'object' && body.error !== null ? body.error : undefined;
-    const code = envelope ? envelope.code : typeof body?.error === 'string' ? body.error : undefined;
+    const code = codeOf(body);
     if (status === 401 || code === 'invalid_client' || code === 'invalid_token') return LABELS.MSI_Error_Unauthorized;
     if (status === 426 || code === 'package_version_unsupported') return format(LABELS.MSI_Error_Upgrade_Required, PACKAGE_VERSION);
     if (status === 429) return LABELS.MSI_Error_Rate_Limited;
@@ -59,7 +66,7 @@ async function request(method, url, body, asText = false) {
             body: body === undefined ? undefined : JSON.stringify(body)
         });
     } catch (cause) {
-        throw apexError(format(LABELS.MSI_Error_Unreachable, cause instanceof Error ? cause.message : String(cause)), 0);
+        throw apexError(format(LABELS.MSI_Error_Unreachable, cause instanceof Error ? cause.message : String(cause)), 0, 'unreachable');
     }
     const text = await response.text();
     if (asText && response.ok) return text;
@@ -71,7 +78,7 @@ async function request(method, url, body, asText = false) {
             if (response.ok) throw apexError(LABELS.MSI_Error_Unexpected_Response, response.status);
         }
     }
-    if (!response.ok) throw apexError(messageFor(response.status, parsed), response.status);
+    if (!response.ok) throw apexError(messageFor(response.status, parsed), response.status, codeOf(parsed));
     return parsed;
 }
 
@@ -138,6 +145,27 @@ function urlOf(call, params, org) {
     return query ? `${path}?${query}` : path;
 }
 
+/**
+ * MsiActionsConfigurationController.checkStatus. The console's Named Credential stand-in answers
+ * `no_credentials` when this browser has no Client ID and Secret yet: on the platform that is the callout
+ * refused for want of the External Credential's principal, which the Apex reports as unauthorized.
+ */
+function checkStatus(error) {
+    if (error.code === 'unreachable') return 'unreachable';
+    if (error.code === 'no_credentials') return 'unauthorized';
+    if (error.status === 401 || error.code === 'invalid_client' || error.code === 'invalid_token') return 'unauthorized';
+    if (error.status === 426 || error.code === 'package_version_unsupported') return 'upgradeRequired';
+    return 'error';
+}
+
+/** MsiActionsConfigurationController.fixFor */
+const CHECK_FIX = {
+    unreachable: 'MSI_Check_Fix_Unreachable',
+    unauthorized: 'MSI_Check_Fix_Unauthorized',
+    upgradeRequired: 'MSI_Check_Fix_Upgrade',
+    error: 'MSI_Check_Fix_Error'
+};
+
 /** What the Apex method does with the answer (or the failure) of its callout. */
 const ANSWERS = {
     json: (call) => call(),
@@ -157,6 +185,19 @@ const ANSWERS = {
     },
     // The console's server side keeps the Client ID and Secret and answers with the CredentialResult.
     storeCredentials: (call) => call(),
+    // MsiActionsConfigurationController.checkConnection: reports what happened and what to fix; never throws.
+    connectionCheck: async (call) => {
+        const checkedAt = new Date().toISOString();
+        try {
+            await call();
+            return { status: 'ok', statusCode: 200, message: LABELS.MSI_Check_Ok, fix: null, checkedAt };
+        } catch (error) {
+            const status = checkStatus(error);
+            return { status, statusCode: error.status || null, message: error.body.message, fix: LABELS[CHECK_FIX[status]], checkedAt };
+        }
+    },
+    // MsiActionsConfigurationController.getPackageSupport: the service's answer plus the installed version.
+    packageSupport: async (call) => ({ ...(await call()), installedVersion: PACKAGE_VERSION }),
     // MsiActionsSetupController.getSetupState: each step's status from what the service says, and the problem
     // (instead of a failure) when it could not be asked. Steps past the account are read once it is active.
     setupState: async (calls, org) => {
@@ -189,6 +230,13 @@ const ANSWERS = {
     }
 };
 
+/** A required parameter Apex refuses: a blank String, a null or empty List, a null object. */
+function isBlank(value) {
+    if (typeof value === 'string') return !value.trim();
+    if (Array.isArray(value)) return value.length === 0;
+    return value === undefined || value === null || typeof value !== 'object';
+}
+
 /**
  * Runs one Apex method as the mapping describes it.
  * @param {object} mapping the apex-map.json entry
@@ -196,7 +244,7 @@ const ANSWERS = {
  */
 export async function callApex(mapping, params) {
     const input = params || {};
-    if (mapping.required && mapping.required.params.some((name) => typeof input[name] !== 'string' || !input[name].trim())) {
+    if (mapping.required && mapping.required.params.some((name) => isBlank(input[name]))) {
         throw apexError(LABELS[mapping.required.label], 400);
     }
     const calls = mapping.sends ? Object.values(mapping.sends) : [mapping.send || mapping.console];

@@ -29,7 +29,7 @@ export interface AdminCandidate {
 export const STANDALONE_ORG = {
   id: toId18('00D000000000001'),
   name: 'MSI Actions console',
-  user: { id: '005000000000001AAA', name: 'Console Admin' },
+  user: { id: '005000000000001AAA', name: 'Console Admin', username: 'console.admin@msi-actions-console.example.com', email: 'console.admin@msi-actions-console.example.com' },
 } as const;
 const SANDBOX_ORG_NAME = 'MSI Sandbox (emulated Salesforce org)';
 
@@ -46,7 +46,7 @@ export function consoleOrg(context: Pick<CapabilityContext, 'services' | 'config
     instanceUrl: context.config.publicUrl,
     msiActionsEnabled: false,
     sandbox: !!sandbox,
-    user: admin ? { id: admin.id, name: `${admin.firstName} ${admin.lastName}` } : { ...STANDALONE_ORG.user },
+    user: admin ? { id: admin.id, name: `${admin.firstName} ${admin.lastName}` } : { id: STANDALONE_ORG.user.id, name: STANDALONE_ORG.user.name },
   };
 }
 

@@ -11,6 +11,7 @@ import { proxyRoutes, readApexMap, type ProxyRoute } from './apex-map.js';
 import { ConsoleSessions, TokenError } from './sessions.js';
 import { sendFile } from './static-files.js';
 import { adminCandidates, consoleOrg } from './org.js';
+import { ConsoleOrgState, PERMISSION_SETS, SETTING_NAMES, label } from './org-state.js';
 
 export const CONSOLE_DIST = fileURLToPath(new URL('../../../console/dist', import.meta.url));
 
@@ -35,6 +36,7 @@ export function consoleRoutes(distDir = CONSOLE_DIST): FastifyPluginAsync {
   return async (fastify) => {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
     const sessions = new ConsoleSessions(app.config.publicUrl.startsWith('https:'));
+    const orgState = new ConsoleOrgState();
     const routes = proxyRoutes(readApexMap());
     const assets = sldsAssets();
 
@@ -74,8 +76,55 @@ export function consoleRoutes(distDir = CONSOLE_DIST): FastifyPluginAsync {
 
     // ---- what Apex gets from the platform ----------------------------------------------------------------
 
-    app.get('/console/org', { schema: { hide: true } }, async () => consoleOrg(app.context));
+    app.get('/console/org', { schema: { hide: true } }, async () => {
+      const org = consoleOrg(app.context);
+      return { ...org, msiActionsEnabled: orgState.settings(org.id).enabled };
+    });
     app.get('/console/org/admin-candidates', { schema: { hide: true } }, async () => adminCandidates(app.context));
+
+    // Setup step 7 (MsiActionsConfigurationController): the custom setting and the permission set assignments.
+    app.get('/console/org/settings', { schema: { hide: true } }, async () => orgState.settings(consoleOrg(app.context).id));
+    app.put(
+      '/console/org/settings',
+      {
+        schema: {
+          hide: true,
+          body: Type.Object({
+            settings: Type.Object(Object.fromEntries(SETTING_NAMES.map((name) => [name, Type.Optional(Type.Union([Type.Boolean(), Type.Null()]))]))),
+          }),
+        },
+      },
+      async (request) => orgState.saveSettings(consoleOrg(app.context).id, request.body.settings),
+    );
+    app.get(
+      '/console/org/permission-set-users',
+      { schema: { hide: true, querystring: Type.Object({ search: Type.Optional(Type.String({ maxLength: 200 })) }) } },
+      async (request) => orgState.permissionSetUsers(app.context, consoleOrg(app.context).id, request.query.search ?? ''),
+    );
+    app.post(
+      '/console/org/permission-set-assignments',
+      {
+        schema: {
+          hide: true,
+          body: Type.Object({
+            userIds: Type.Array(Type.String({ minLength: 1, maxLength: 18 }), { maxItems: 200 }),
+            permissionSet: Type.Optional(Type.Union([Type.String({ maxLength: 80 }), Type.Null()])),
+          }),
+        },
+      },
+      async (request, reply) => {
+        const { userIds, permissionSet } = request.body;
+        if (userIds.length === 0) return reply.status(400).send(errorBody('users_required', label('MSI_Error_Users_Required')));
+        if (!permissionSet || !(PERMISSION_SETS as readonly string[]).includes(permissionSet)) {
+          return reply.status(400).send(errorBody('unknown_permission_set', label('MSI_Error_Unknown_Permission_Set', permissionSet)));
+        }
+        const result = orgState.assign(app.context, consoleOrg(app.context).id, userIds, permissionSet);
+        if ('unknownUser' in result) {
+          return reply.status(400).send(errorBody('invalid_user', `${result.unknownUser} is not an active user of this org.`));
+        }
+        return result;
+      },
+    );
 
     // MsiActionsSetupController.saveCredentials: the credentials the admin typed go where Apex puts them.
     app.post(
