@@ -63,14 +63,17 @@ export const accountMigrations: Record<string, Migration> = {
         create table team_members (
           team_id uuid not null references teams(id) on delete cascade,
           user_id uuid not null references users(id) on delete cascade,
-          account_id uuid not null references accounts(id) on delete cascade,
+          -- Tenant scope for queries. No foreign key of its own: the team and user keys already tie
+          -- the row to one account (and cascade), and bulk invitations insert hundreds of thousands.
+          account_id uuid not null,
           added_at timestamptz not null default now(),
           primary key (team_id, user_id)
         );
         create index team_members_user on team_members (user_id);
         create table invitations (
           id uuid primary key default gen_random_uuid(),
-          account_id uuid not null references accounts(id) on delete cascade,
+          -- Scoped through the user's key (which cascades); see team_members.
+          account_id uuid not null,
           user_id uuid not null references users(id) on delete cascade,
           invited_by text,
           token_hash text unique,
