@@ -65,14 +65,18 @@ export class DeliveryWorker {
     const { accountId, system } = job;
     await this.db.deleteFrom('activity_wakeups').where('account_id', '=', accountId).where('system', '=', system).where('kind', '=', 'now').execute();
     const lanes = system === 'marketo' ? this.tuning.parallel.marketo : this.tuning.parallel.salesforce;
-    await Promise.all(Array.from({ length: Math.max(1, lanes) }, () => this.drain(accountId, system)));
+    const until = Date.now() + this.tuning.maxRunMs;
+    const outcomes = await Promise.all(Array.from({ length: Math.max(1, lanes) }, () => this.drain(accountId, system, until)));
+    // Time is up with work left: a successor job goes to the back of the queue, behind other accounts.
+    if (outcomes.includes('more')) return this.wake(this.db, accountId, [system]);
     const due = await this.outbox.nextDue(accountId, system);
     if (due) await this.wakeLater(accountId, system, due);
   }
 
-  private async drain(accountId: string, system: DeliverySystem): Promise<void> {
+  private async drain(accountId: string, system: DeliverySystem, until: number): Promise<'done' | 'more'> {
     const batch = system === 'marketo' ? this.tuning.marketoBatch : this.tuning.salesforceBatch;
-    while (!this.stopped) {
+    for (;;) {
+      if (this.stopped || Date.now() > until) return 'more';
       let size = batch;
       let bulk = false;
       if (system === 'salesforce') {
@@ -84,7 +88,7 @@ export class DeliveryWorker {
       }
       if (!bulk) {
         const ready = await this.outbox.ready(accountId, system, batch);
-        if (ready.count === 0) return;
+        if (ready.count === 0) return 'done';
         const age = ready.oldest ? Date.now() - ready.oldest.getTime() : Infinity;
         if (ready.count < batch && age < this.tuning.lingerMs) {
           await sleep(this.tuning.lingerMs - age);
@@ -92,7 +96,7 @@ export class DeliveryWorker {
         }
       }
       const rows = await this.outbox.claim(accountId, system, size);
-      if (rows.length === 0) return;
+      if (rows.length === 0) return 'done';
       try {
         if (system === 'marketo') await this.marketo.deliver(accountId, rows);
         else await this.salesforce.deliver(accountId, rows, bulk);

@@ -11,7 +11,7 @@ import type { MarketoClient } from '../marketo/client.js';
 import type { MarketoConnections } from '../marketo/connections.js';
 import { MarketoError, RETRYABLE_CODES, TOKEN_CODES } from '../marketo/errors.js';
 import type { CustomActivityInput, CustomActivityType } from '../marketo/types.js';
-import { MARKETO_TYPES, type ActivityKind } from './kinds.js';
+import { ACTIVITY_KINDS, MARKETO_TYPES, type ActivityKind } from './kinds.js';
 import type { ClaimedDelivery, DeliveryError, Outbox } from './outbox.js';
 import { backoffMs, CallTimeout, withTimeout, type DeliveryTuning } from './tuning.js';
 
@@ -92,6 +92,14 @@ export class MarketoDelivery {
       this.ensuring.set(key, pending);
     }
     return pending;
+  }
+
+  /** The batch's kinds, plus every other MSI kind when some type is not set up yet. */
+  private async missingKinds(accountId: string, client: MarketoClient, rows: ClaimedDelivery[]): Promise<ActivityKind[]> {
+    const wanted = [...new Set(rows.map((r) => r.kind as ActivityKind))];
+    const known = await this.db.selectFrom('activity_marketo_types').select('kind').where('account_id', '=', accountId).where('rest_url', '=', client.restUrl).execute();
+    if (known.length >= ACTIVITY_KINDS.length) return wanted;
+    return [...new Set([...wanted, ...ACTIVITY_KINDS])];
   }
 
   /** Forgets a type Marketo no longer knows (deleted, or changed by hand): it is ensured again. */
@@ -207,8 +215,9 @@ export class MarketoDelivery {
     }
     const items: Array<{ row: ClaimedDelivery; payload: MarketoPayload; typeId: number }> = [];
     try {
-      const typeIds = new Map<string, number>();
-      for (const kind of new Set(rows.map((r) => r.kind))) typeIds.set(kind, await this.typeId(accountId, client, kind as ActivityKind));
+      // Every MSI kind at once on first use: one round of type set-up instead of one per kind as they come.
+      const kinds = await this.missingKinds(accountId, client, rows);
+      const typeIds = new Map<string, number>(await Promise.all(kinds.map(async (kind) => [kind, await this.typeId(accountId, client, kind)] as const)));
       for (const row of rows) items.push({ row, payload: row.payload as unknown as MarketoPayload, typeId: typeIds.get(row.kind)! });
     } catch (error) {
       await this.connections().recordError(accountId, error);

@@ -30,6 +30,8 @@ export interface DeliveryTuning {
   sweepMs: number;
   bulkPollMaxMs: number;
   bulkWaitMs: number;
+  /** A job stops taking new batches after this long and queues a successor, so one account's backlog cannot hold the workers from the others. */
+  maxRunMs: number;
 }
 
 export const DEFAULT_TUNING: DeliveryTuning = {
@@ -48,6 +50,7 @@ export const DEFAULT_TUNING: DeliveryTuning = {
   sweepMs: 30_000,
   bulkPollMaxMs: 5000,
   bulkWaitMs: 10 * 60_000,
+  maxRunMs: 60_000,
 };
 
 export class CallTimeout extends Error {
