@@ -13,11 +13,12 @@ import OPEN from '@salesforce/label/c.MSI_Setup_Open';
 import OPEN_TITLE from '@salesforce/label/c.MSI_Setup_Open_Title';
 import CURRENT from '@salesforce/label/c.MSI_Setup_Current';
 import ERROR_TITLE from '@salesforce/label/c.MSI_Error_Title';
+import SYNC_CAUTION from '@salesforce/label/c.MSI_Setup_Sync_Caution';
 import { reduceErrors } from 'c/ldsUtils';
 import { SETUP_STEPS, STATUS, formatLabel } from './setupSteps';
 
 /** The steps this package has a page for; the others happen elsewhere (or in a later version). */
-export const STEPS_WITH_PAGE = ['account', 'marketo', 'invitations', 'configuration'];
+export const STEPS_WITH_PAGE = ['account', 'salesforce', 'marketo', 'invitations', 'configuration'];
 
 /**
  * The MSI Actions setup checklist: the seven steps of the setup guide with persona and live status, and
@@ -40,13 +41,14 @@ export default class MsiActionsSetup extends LightningElement {
         columnAction: COLUMN_ACTION,
         open: OPEN,
         current: CURRENT,
-        errorTitle: ERROR_TITLE
+        errorTitle: ERROR_TITLE,
+        syncCaution: SYNC_CAUTION
     };
 
     /** The step whose page shows below the checklist. */
     selectedStep = 'account';
 
-    /** @type {{ packageVersion?: string, stepStatus?: Record<string, string>, problem?: string, account?: { status?: string } } | undefined} */
+    /** @type {{ packageVersion?: string, stepStatus?: Record<string, string>, problem?: string, syncStarted?: boolean, account?: { status?: string } } | undefined} */
     state;
     /** @type {unknown} */
     error;
@@ -105,6 +107,15 @@ export default class MsiActionsSetup extends LightningElement {
 
     get showAccount() {
         return this.selectedStep === 'account';
+    }
+
+    get showSalesforce() {
+        return this.selectedStep === 'salesforce';
+    }
+
+    /** The seed's caution of step 4: once the sync has started, the original user must not be deleted. */
+    get showSyncCaution() {
+        return this.state?.syncStarted === true;
     }
 
     get showMarketo() {

@@ -11,12 +11,15 @@ import NEEDS_ATTENTION from '@salesforce/label/c.MSI_Status_Needs_Attention';
 import NOT_STARTED from '@salesforce/label/c.MSI_Status_Not_Started';
 import DONE from '@salesforce/label/c.MSI_Status_Done';
 import TABLE from '@salesforce/label/c.MSI_Setup_Table';
+import SYNC_CAUTION from '@salesforce/label/c.MSI_Setup_Sync_Caution';
 import getMarketoConnection from '@salesforce/apex/MsiActionsSetupController.getMarketoConnection';
 import listTeams from '@salesforce/apex/MsiActionsUsersController.listTeams';
 import listUsers from '@salesforce/apex/MsiActionsUsersController.listUsers';
 import getSettings from '@salesforce/apex/MsiActionsConfigurationController.getSettings';
 import getPermissionSetUsers from '@salesforce/apex/MsiActionsConfigurationController.getPermissionSetUsers';
 import getPackageSupport from '@salesforce/apex/MsiActionsConfigurationController.getPackageSupport';
+import getSalesforceConnection from '@salesforce/apex/MsiActionsSetupController.getSalesforceConnection';
+import getSalesforceCustomizations from '@salesforce/apex/MsiActionsSetupController.getSalesforceCustomizations';
 import { formatLabel } from '../setupSteps';
 
 jest.mock('@salesforce/apex/MsiActionsSetupController.getSetupState', () => ({ default: jest.fn() }), { virtual: true });
@@ -41,6 +44,13 @@ jest.mock('@salesforce/apex/MsiActionsConfigurationController.getPackageSupport'
     virtual: true
 });
 
+jest.mock('@salesforce/apex/MsiActionsSetupController.getSalesforceConnection', () => ({ default: jest.fn() }), {
+    virtual: true
+});
+jest.mock('@salesforce/apex/MsiActionsSetupController.getSalesforceCustomizations', () => ({ default: jest.fn() }), {
+    virtual: true
+});
+
 // Labels with placeholders get their English text here, so the formatting is tested too.
 jest.mock('@salesforce/label/c.MSI_Package_Version', () => ({ default: 'Package version {0}' }), { virtual: true });
 jest.mock('@salesforce/label/c.MSI_Setup_Progress', () => ({ default: '{0} of {1} steps done' }), { virtual: true });
@@ -60,6 +70,8 @@ describe('c-msi-actions-setup', () => {
         getAccount.mockResolvedValue(null);
         getAdminCandidates.mockResolvedValue([]);
         getMarketoConnection.mockResolvedValue({ connected: false, callsToday: 0 });
+        getSalesforceConnection.mockResolvedValue({ status: 'not_connected' });
+        getSalesforceCustomizations.mockRejectedValue({ body: { message: 'not connected' } });
         listTeams.mockResolvedValue({ teams: [], limit: 20, count: 0 });
         listUsers.mockResolvedValue({ users: [], page: 1, pageSize: 25, total: 0, seats: { limit: 100, used: 0, available: 100 } });
         getSettings.mockResolvedValue({ enabled: false });
@@ -122,18 +134,26 @@ describe('c-msi-actions-setup', () => {
     it('opens the page of each step that has one and reloads the checklist when a page changes it', async () => {
         const element = await render();
         const openButtons = () => Array.from(element.shadowRoot.querySelectorAll('lightning-button.open-step'));
-        // The account step is open; Salesforce connection, data sync and install have no page here.
-        expect(openButtons().map((b) => b.dataset.step)).toEqual(['marketo', 'invitations', 'configuration']);
+        // The account step is open; the data sync and install have no page here.
+        expect(openButtons().map((b) => b.dataset.step)).toEqual(['salesforce', 'marketo', 'invitations', 'configuration']);
         expect(element.shadowRoot.querySelector('tr[data-step="account"] .current-step')).not.toBeNull();
 
-        openButtons()[0].click();
+        element.shadowRoot.querySelector('lightning-button[data-step="salesforce"]').click();
+        await flushPromises();
+        const salesforce = element.shadowRoot.querySelector('c-msi-actions-salesforce');
+        expect(salesforce).not.toBeNull();
+        salesforce.dispatchEvent(new CustomEvent('stepchange', { detail: { step: 'salesforce' } }));
+        await flushPromises();
+        expect(getSetupState).toHaveBeenCalledTimes(2);
+
+        element.shadowRoot.querySelector('lightning-button[data-step="marketo"]').click();
         await flushPromises();
         const marketo = element.shadowRoot.querySelector('c-msi-actions-marketo');
         expect(marketo).not.toBeNull();
         expect(element.shadowRoot.querySelector('c-msi-actions-account')).toBeNull();
         marketo.dispatchEvent(new CustomEvent('stepchange', { detail: { step: 'marketo' } }));
         await flushPromises();
-        expect(getSetupState).toHaveBeenCalledTimes(2);
+        expect(getSetupState).toHaveBeenCalledTimes(3);
 
         element.shadowRoot.querySelector('lightning-button[data-step="invitations"]').click();
         await flushPromises();
@@ -145,6 +165,14 @@ describe('c-msi-actions-setup', () => {
         await flushPromises();
         const configuration = element.shadowRoot.querySelector('c-msi-actions-configuration');
         expect(configuration.packageVersion).toBe('1.0.0');
+    });
+
+    it('shows the caution of step 4 once the sync has started', async () => {
+        let element = await render();
+        expect(element.shadowRoot.querySelector('.sync-caution')).toBeNull();
+        getSetupState.mockResolvedValue({ packageVersion: '1.0.0', stepStatus: { sync: 'inProgress' }, syncStarted: true });
+        element = await render();
+        expect(element.shadowRoot.querySelector('.sync-caution').textContent).toBe(SYNC_CAUTION);
     });
 
     it('reports a failed state read', async () => {

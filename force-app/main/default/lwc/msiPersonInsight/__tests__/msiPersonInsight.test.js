@@ -1,0 +1,168 @@
+import { createElement } from 'lwc';
+import { registerSa11yMatcher } from '@sa11y/jest';
+import MsiPersonInsight from 'c/msiPersonInsight';
+import lookupPerson from '@salesforce/apex/MsiPersonInsightController.lookupPerson';
+import listPersonActivities from '@salesforce/apex/MsiPersonInsightController.listPersonActivities';
+import logCall from '@salesforce/apex/MsiPersonInsightController.logCall';
+
+jest.mock('@salesforce/apex/MsiPersonInsightController.lookupPerson', () => ({ default: jest.fn() }), {
+  virtual: true,
+});
+jest.mock('@salesforce/apex/MsiPersonInsightController.listPersonActivities', () => ({ default: jest.fn() }), {
+  virtual: true,
+});
+jest.mock('@salesforce/apex/MsiPersonInsightController.logCall', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/label/c.MSI_Person_Engagement', () => ({ default: '{0} activities in {1} days' }), {
+  virtual: true,
+});
+jest.mock('@salesforce/label/c.MSI_Person_Delivery', () => ({ default: 'Marketo: {0} / Salesforce: {1}' }), {
+  virtual: true,
+});
+
+registerSa11yMatcher();
+
+const LEAD_ID = '00Q000000000001AAA';
+const PERSON = {
+  marketoId: 42,
+  salesforceType: 'Lead',
+  salesforceId: LEAD_ID,
+  synced: true,
+  fields: { email: 'jan@example.nl', company: 'Acme', leadScore: 12, nothing: null },
+  engagement: { days: 30, total: 3, byKind: {}, lastActivityAt: null, recent: [] },
+};
+const ACTIVITY = {
+  id: 'a1',
+  kind: 'call',
+  occurredAt: '2026-11-21T09:00:00.000Z',
+  attributes: { subject: 'Intro call' },
+  deliveries: {
+    marketo: { state: 'delivered', error: null },
+    salesforce: {
+      state: 'failed',
+      error: {
+        code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+        message: 'Task validation failed',
+        hint: 'Check the validation rules on Task.',
+      },
+    },
+  },
+};
+
+async function flushPromises() {
+  for (let i = 0; i < 6; i += 1) {
+    // eslint-disable-next-line no-await-in-loop
+    await Promise.resolve();
+  }
+}
+
+function render() {
+  const element = createElement('c-msi-person-insight', { is: MsiPersonInsight });
+  element.recordId = LEAD_ID;
+  element.objectApiName = 'Lead';
+  const toasts = [];
+  element.addEventListener('lightning__showtoast', (event) => toasts.push(event.detail));
+  document.body.appendChild(element);
+  return { element, toasts };
+}
+
+const $ = (element, selector) => element.shadowRoot.querySelector(selector);
+
+function type(element, field, value) {
+  const input = $(element, `[data-field="${field}"]`);
+  input.value = value;
+  input.dispatchEvent(new CustomEvent('change', { detail: { value } }));
+}
+
+describe('c-msi-person-insight', () => {
+  afterEach(() => {
+    while (document.body.firstChild) {
+      document.body.removeChild(document.body.firstChild);
+    }
+    jest.clearAllMocks();
+  });
+
+  it('shows the synced fields, the engagement and the activities with their delivery state', async () => {
+    lookupPerson.mockResolvedValue({ people: [PERSON] });
+    listPersonActivities.mockResolvedValue({ page: 1, pageSize: 10, total: 1, activities: [ACTIVITY] });
+    const { element } = render();
+    await flushPromises();
+    expect(lookupPerson).toHaveBeenCalledWith({ recordId: LEAD_ID });
+    expect(listPersonActivities).toHaveBeenCalledWith({ marketoId: 42, page: 1, pageSize: 10 });
+    expect($(element, '.person-type').textContent).toBe('Lead');
+    expect($(element, '.engagement').textContent).toBe('3 activities in 30 days');
+    expect($(element, '.fields').textContent).toContain('jan@example.nl');
+    expect($(element, '.fields').textContent).not.toContain('nothing');
+    expect($(element, '.delivery').textContent).toBe('Marketo: delivered / Salesforce: failed');
+    expect($(element, '.problem').textContent).toContain('Check the validation rules');
+  });
+
+  it('says clearly when the person is not synced', async () => {
+    lookupPerson.mockResolvedValue({ people: [] });
+    const { element } = render();
+    await flushPromises();
+    expect($(element, '.not-synced')).not.toBeNull();
+    expect($(element, '.log-call')).toBeNull();
+    expect(listPersonActivities).not.toHaveBeenCalled();
+  });
+
+  it('logs a call with a new key per submit and reads the activities again', async () => {
+    lookupPerson.mockResolvedValue({ people: [PERSON] });
+    listPersonActivities.mockResolvedValue({ activities: [] });
+    logCall.mockResolvedValue(ACTIVITY);
+    const { element, toasts } = render();
+    await flushPromises();
+    expect($(element, '.no-activities')).not.toBeNull();
+    expect($(element, '.log').disabled).toBe(true);
+    type(element, 'subject', ' Intro call ');
+    type(element, 'callStatus', 'no answer');
+    type(element, 'durationMinutes', '2.5');
+    type(element, 'notes', 'Call back Monday');
+    await flushPromises();
+    $(element, '.log').click();
+    await flushPromises();
+    const first = logCall.mock.calls[0][0];
+    expect(first.recordId).toBe(LEAD_ID);
+    expect(first.call).toEqual({
+      subject: 'Intro call',
+      callStatus: 'no answer',
+      callDurationSeconds: 150,
+      notes: 'Call back Monday',
+    });
+    expect(first.idempotencyKey).toBeTruthy();
+    expect(toasts[0].variant).toBe('success');
+    expect(listPersonActivities).toHaveBeenCalledTimes(2);
+
+    type(element, 'subject', 'Second call');
+    await flushPromises();
+    $(element, '.log').click();
+    await flushPromises();
+    expect(logCall.mock.calls[1][0].idempotencyKey).not.toBe(first.idempotencyKey);
+    expect(logCall.mock.calls[1][0].call.callDurationSeconds).toBeNull();
+  });
+
+  it('shows why a call was not logged', async () => {
+    lookupPerson.mockResolvedValue({ people: [PERSON] });
+    listPersonActivities.mockResolvedValue({ activities: [] });
+    logCall.mockRejectedValue({ body: { message: 'This person is not synced from Marketo.' } });
+    const { element, toasts } = render();
+    await flushPromises();
+    type(element, 'subject', 'Intro');
+    await flushPromises();
+    $(element, '.log').click();
+    await flushPromises();
+    expect($(element, '.error-panel').textContent).toContain('not synced');
+    expect(toasts[0].variant).toBe('error');
+  });
+
+  it('is accessible with a person and without one', async () => {
+    lookupPerson.mockResolvedValue({ people: [PERSON] });
+    listPersonActivities.mockResolvedValue({ activities: [ACTIVITY] });
+    const { element } = render();
+    await flushPromises();
+    await expect(element).toBeAccessible();
+    lookupPerson.mockResolvedValue({ people: [] });
+    const other = render().element;
+    await flushPromises();
+    await expect(other).toBeAccessible();
+  });
+});
