@@ -67,6 +67,8 @@ export class DeliveryWorker {
     const lanes = system === 'marketo' ? this.tuning.parallel.marketo : this.tuning.parallel.salesforce;
     const until = Date.now() + this.tuning.maxRunMs;
     const outcomes = await Promise.all(Array.from({ length: Math.max(1, lanes) }, () => this.drain(accountId, system, until)));
+    // Stopping: what is left waits for the next start (its sweep finds it), not for a successor job.
+    if (this.stopped) return;
     // Time is up with work left: a successor job goes to the back of the queue, behind other accounts.
     if (outcomes.includes('more')) return this.wake(this.db, accountId, [system]);
     const due = await this.outbox.nextDue(accountId, system);
