@@ -11,9 +11,12 @@ const PACKAGE_VERSION_HEADER = 'X-MSI-Package-Version';
 
 let orgPromise;
 
-/** The console's org: what UserInfo and Url.getOrgDomainUrl() give Apex. Asked once per page. */
-function consoleOrg() {
-    if (!orgPromise) {
+/**
+ * The console's org: what UserInfo, Url.getOrgDomainUrl() and the org's MSI_Actions_Settings__c give Apex. Asked
+ * once per page, or again when `fresh` (the checklist reads the Enabled switch that step 7 may have just saved).
+ */
+function consoleOrg(fresh = false) {
+    if (!orgPromise || fresh) {
         orgPromise = request('GET', '/console/org').catch((error) => {
             orgPromise = undefined;
             throw error;
@@ -248,7 +251,7 @@ export async function callApex(mapping, params) {
         throw apexError(LABELS[mapping.required.label], 400);
     }
     const calls = mapping.sends ? Object.values(mapping.sends) : [mapping.send || mapping.console];
-    const org = calls.some(needsOrg) || mapping.answer === 'setupState' ? await consoleOrg() : undefined;
+    const org = mapping.answer === 'setupState' ? await consoleOrg(true) : calls.some(needsOrg) ? await consoleOrg() : undefined;
     const callOf = (call) => (options) =>
         request(call.method, urlOf(call, input, org), call.body ? resolveValues(call.body, input, org) : undefined, options?.asText === true);
     if (mapping.sends) {

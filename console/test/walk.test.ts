@@ -21,6 +21,7 @@ import { sandboxOf } from '../../service/src/sandbox/index.js';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SHOTS = path.join(ROOT, 'test-results/console');
+const CSV_FIXTURE = path.join(ROOT, 'console/test/fixtures/gebruikers.csv');
 const skip = fs.existsSync(CHROMIUM)
   ? false
   : `Chromium is not installed at ${CHROMIUM}, so the browser walk of the console is skipped (install it: apt-get install -y chromium; CI's .ci/run does).`;
@@ -67,6 +68,66 @@ async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: path.join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
 }
 
+/** The three people of step 5(a), and the two of the CSV (console/test/fixtures/gebruikers.csv). */
+const INVITED = ['linus@example.com', 'margaret@example.com', 'barbara@example.com'];
+const CSV_PEOPLE = ['nina.devries@example.com', 'pieter.jansen@example.com'];
+/** MSI_Config_Assigned for one user who did not have the permission set yet. */
+const ASSIGNED_ONE = '1 assigned, 0 had it already';
+
+/** Opens a step's page from the checklist with the keyboard: Tab to its *Open* button, Enter. */
+async function openStep(page: Page, step: string) {
+  const open = page.locator(`c-msi-actions-setup lightning-button.open-step[data-step="${step}"] button`);
+  await open.waitFor();
+  await tabTo(page, open, 80);
+  await page.keyboard.press('Enter');
+  await page.locator(`c-msi-actions-setup tr[data-step="${step}"] .current-step`).waitFor();
+}
+
+/** Types into a text field reached with Tab. */
+async function tabAndType(page: Page, field: Locator, text: string) {
+  await tabTo(page, field, 60);
+  await page.keyboard.type(text);
+}
+
+/** A read-only lightning-combobox is a button (role combobox) whose data-value is the chosen option's label. */
+const comboboxButton = (combobox: Locator) => combobox.locator('button[role="combobox"]');
+
+/** Picks an option of a lightning-combobox with the keyboard: focus, open with Enter, Home and arrows to the option, Enter. */
+async function chooseOption(page: Page, combobox: Locator, optionLabel: string) {
+  const input = comboboxButton(combobox);
+  await tabTo(page, input, 80);
+  await page.keyboard.press('Enter');
+  const options = combobox.locator('[role="option"]');
+  await options.first().waitFor();
+  const labels = (await options.allInnerTexts()).map((text) => text.trim());
+  const index = labels.indexOf(optionLabel);
+  assert.ok(index >= 0, `no option ${optionLabel} in [${labels.join(', ')}]`);
+  // Arrow keys move the active option from the selected one (or the first).
+  // What the keyboard did, for the failure message: whether the list is open, which option is active, the value.
+  const steps: string[] = [];
+  const state = async (what: string) =>
+    steps.push(
+      `${what}: expanded=${await input.getAttribute('aria-expanded')} active=${(await combobox.locator('[role="option"].slds-has-focus').allInnerTexts()).join('|')} value=${await input.getAttribute('data-value')}`,
+    );
+  const active = combobox.locator('[role="option"].slds-has-focus');
+  // The list opens with the chosen option active; keys pressed before that are lost.
+  await active.waitFor({ timeout: 5_000 });
+  await state('open');
+  await page.keyboard.press('Home');
+  for (let i = 0; i < index; i++) await page.keyboard.press('ArrowDown');
+  await state(`home, ${index}× down`);
+  await active.filter({ hasText: optionLabel }).waitFor({ timeout: 5_000 });
+  await page.keyboard.press('Enter');
+  await state('enter');
+  await combobox
+    .locator(`button[role="combobox"][data-value="${optionLabel}"]`)
+    .waitFor({ timeout: 5_000 })
+    .catch(async (error: unknown) => {
+      await state('after 5 s');
+      assert.fail(`${optionLabel} was not chosen (${steps.join('; ')}): ${String(error)}`);
+    });
+}
+
 /** Presses Tab until `target` has the focus, as a keyboard user moves through the page. */
 async function tabTo(page: Page, target: Locator, maxPresses = 40) {
   for (let i = 0; i < maxPresses; i++) {
@@ -76,7 +137,7 @@ async function tabTo(page: Page, target: Locator, maxPresses = 40) {
   assert.fail(`${maxPresses} presses of Tab did not reach ${target}`);
 }
 
-describe('the console in a browser: setup step 1', { skip, timeout: 300_000 }, () => {
+describe('the console in a browser: the setup guide', { skip, timeout: 300_000 }, () => {
   let runtime: TestRuntime;
   let browser: Browser;
   let context: BrowserContext;
@@ -212,6 +273,133 @@ describe('the console in a browser: setup step 1', { skip, timeout: 300_000 }, (
     await accountRow.filter({ hasText: 'Done' }).waitFor();
     await screenshot(page, 'integration-info');
     await checkAccessibility(page, 'the setup page after the claim');
+  });
+
+  it('connects Marketo with the sandbox\'s details, pasted as the seed\'s fallback, and shows it connected', async () => {
+    const marketo = sandboxOf(runtime.context)!.marketo;
+    // A fresh page load: the claim code is single-use, the credentials stay in the console's session.
+    await page.goto(`${base}/console`);
+    await page.locator('c-msi-actions-setup tr[data-step="account"] .slds-badge', { hasText: 'Done' }).waitFor();
+    await openStep(page, 'marketo');
+    const card = page.locator('c-msi-actions-marketo');
+    await card.locator('.connection-status', { hasText: /^Not connected$/ }).waitFor();
+    // The emulator listens on this machine, not on <munchkin>.mktorest.com: paste the endpoints.
+    await tabTo(page, card.locator('lightning-radio-group input[value="munchkin"]'));
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await card.locator('lightning-radio-group input[value="paste"]').isChecked(), true);
+    await tabAndType(page, card.locator('[data-field="restUrl"] input'), marketo.restUrl);
+    await tabAndType(page, card.locator('[data-field="identityUrl"] input'), marketo.identityUrl);
+    await tabAndType(page, card.locator('[data-field="clientId"] input'), marketo.clientId);
+    await tabAndType(page, card.locator('[data-field="clientSecret"] input'), marketo.clientSecret);
+    await screenshot(page, 'marketo-details');
+    await checkAccessibility(page, 'the Marketo page with the details');
+    const connect = card.locator('lightning-button.connect button');
+    await tabTo(page, connect);
+    await page.keyboard.press('Enter');
+    await card.locator('.connection-status', { hasText: /^Connected$/ }).waitFor({ timeout: 15_000 });
+    assert.equal((await card.locator('.rest-url').innerText()).trim(), marketo.restUrl);
+    await page.locator('c-msi-actions-setup tr[data-step="marketo"] .slds-badge', { hasText: 'Done' }).waitFor();
+    await screenshot(page, 'marketo-connected');
+    await checkAccessibility(page, 'the Marketo page, connected');
+  });
+
+  it('invites three users by e-mail with the keyboard and shows the confirmation', async () => {
+    await openStep(page, 'invitations');
+    const card = page.locator('c-msi-actions-invite');
+    await tabAndType(page, card.locator('lightning-textarea textarea'), INVITED.join(', '));
+    const invite = card.locator('lightning-button.invite button');
+    await tabTo(page, invite);
+    await page.keyboard.press('Enter');
+    const confirmation = card.locator('.confirmation');
+    await confirmation.waitFor({ timeout: 15_000 });
+    console.log(`# invite: ${(await confirmation.innerText()).trim()}`);
+    const results = await card.locator('.results').innerText();
+    for (const address of INVITED) assert.ok(results.includes(address), `${address} is not in the results`);
+    await screenshot(page, 'invited');
+    await checkAccessibility(page, 'the invitations page after inviting');
+  });
+
+  it('invites via a CSV with Dutch headers: the suggested mapping has E-mail for the e-mail column, and per-row results', async () => {
+    const card = page.locator('c-msi-actions-csv-invite');
+    // A person picks the file in the browser's own dialog; the test hands it to the file input.
+    await card.locator('input[type="file"]').setInputFiles(CSV_FIXTURE);
+    await card.locator('.chosen').waitFor();
+    const next = card.locator('lightning-button.next button');
+    await tabTo(page, next, 80);
+    await page.keyboard.press('Enter');
+    const mapping = card.locator('.mapping-table');
+    await mapping.waitFor({ timeout: 15_000 });
+    const emailField = comboboxButton(mapping.locator('tr', { has: page.locator('th', { hasText: 'E-mailadres' }) }).locator('lightning-combobox'));
+    assert.equal(await emailField.getAttribute('data-value'), 'E-mail address');
+    await screenshot(page, 'csv-mapping');
+    await checkAccessibility(page, 'the CSV mapping');
+    // The team of the CSV does not exist yet: let the invitation create it.
+    const createTeams = card.locator('.create-teams input[type="checkbox"]');
+    if (await createTeams.count()) {
+      await tabTo(page, createTeams, 80);
+      await page.keyboard.press('Space');
+      assert.equal(await createTeams.isChecked(), true);
+    }
+    const invite = card.locator('.mapping lightning-button.invite button');
+    await tabTo(page, invite, 80);
+    await page.keyboard.press('Enter');
+    const results = card.locator('section.results');
+    await results.locator('.confirmation').waitFor({ timeout: 15_000 });
+    console.log(`# csv: ${(await results.locator('.confirmation').innerText()).trim()}`);
+    const rows = results.locator('.result-rows tbody tr');
+    assert.equal(await rows.count(), CSV_PEOPLE.length);
+    const text = await results.innerText();
+    for (const address of CSV_PEOPLE) assert.ok(text.includes(address), `${address} is not in the CSV results`);
+    await screenshot(page, 'csv-invited');
+    await checkAccessibility(page, 'the CSV results');
+  });
+
+  it('finds everyone in the Everyone team', async () => {
+    const users = page.locator('c-msi-actions-users');
+    await chooseOption(page, users.locator('lightning-combobox[data-filter="team"]'), 'Everyone');
+    const table = users.locator('lightning-datatable.users');
+    for (const address of [...INVITED, ...CSV_PEOPLE]) await table.locator('tbody tr', { hasText: address }).waitFor({ timeout: 10_000 });
+    await screenshot(page, 'everyone-team');
+    await checkAccessibility(page, 'the users page filtered by team');
+  });
+
+  it('opens the configuration step and checks the Named Credential', async () => {
+    await openStep(page, 'configuration');
+    const card = page.locator('c-msi-actions-configuration');
+    await card.locator('lightning-datatable.users tbody tr').first().waitFor();
+    const check = card.locator('lightning-button.check-button button');
+    await tabTo(page, check, 80);
+    await page.keyboard.press('Enter');
+    await card.locator('.check-status', { hasText: /^Connected$/ }).waitFor({ timeout: 10_000 });
+    assert.match(await card.locator('.check-message').innerText(), /accepted this org's credentials/);
+    await card.locator('.installed-version').waitFor();
+    await screenshot(page, 'configuration-check');
+    await checkAccessibility(page, 'the configuration page after the check');
+  });
+
+  it('switches MSI Actions on and gives a user the MSI Actions User permission set', async () => {
+    const card = page.locator('c-msi-actions-configuration');
+    const enabled = card.locator('lightning-input.enabled input[type="checkbox"]');
+    await tabTo(page, enabled, 80);
+    await page.keyboard.press('Space');
+    assert.equal(await enabled.isChecked(), true);
+    const save = card.locator('lightning-button.save button');
+    await tabTo(page, save);
+    await page.keyboard.press('Enter');
+    await page.locator('c-msi-actions-setup tr[data-step="configuration"] .slds-badge', { hasText: 'Done' }).waitFor({ timeout: 10_000 });
+
+    const admin = sandboxOf(runtime.context)!.salesforce.org.admin;
+    const row = card.locator('lightning-datatable.users tbody tr', { hasText: admin.email });
+    await row.locator('label.slds-checkbox__label').click();
+    const assign = card.locator('lightning-button.assign button');
+    await assign.and(page.locator(':enabled')).waitFor();
+    await tabTo(page, assign);
+    await page.keyboard.press('Enter');
+    await page.locator('.console-toast[data-variant="success"]', { hasText: ASSIGNED_ONE }).waitFor({ timeout: 10_000 });
+    // The list is read again: the admin's MSI Actions User cell shows the permission set (a boolean cell's check icon).
+    await row.locator('td[data-label="MSI Actions User"] lightning-primitive-icon').waitFor({ timeout: 10_000 });
+    await screenshot(page, 'configuration-enabled');
+    await checkAccessibility(page, 'the configuration page after saving and assigning');
   });
 
   it('never hands the Client Secret to the browser\'s code: the console keeps it server-side', () => {
