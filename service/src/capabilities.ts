@@ -11,6 +11,7 @@ import { sandboxCapability } from './sandbox/index.js';
 import { invitationsCapability } from './invitations/index.js';
 import { salesforceCapability } from './salesforce/index.js';
 import { marketoCapability } from './marketo/index.js';
+import { syncCapability } from './sync/index.js';
 import { consoleCapability } from './console/index.js';
 
 /**
@@ -53,4 +54,4 @@ export interface Capability {
 }
 
 /** The service's capabilities, in the order of the setup guide. */
-export const capabilities: Capability[] = [accountCapability, sandboxCapability, salesforceCapability, marketoCapability, invitationsCapability, consoleCapability];
+export const capabilities: Capability[] = [accountCapability, sandboxCapability, salesforceCapability, marketoCapability, syncCapability, invitationsCapability, consoleCapability];

@@ -4,6 +4,7 @@ import { accountMigrations } from '../account/migrations.js';
 import { invitationMigrations } from '../invitations/migrations.js';
 import { salesforceMigrations } from '../salesforce/migrations.js';
 import { marketoMigrations } from '../marketo/migrations.js';
+import { syncMigrations } from '../sync/migrations.js';
 
 /**
  * Versioned migrations. Each capability owns its migrations (`<capability>/migrations.ts`) and
@@ -28,6 +29,7 @@ export const allMigrations: Record<string, Migration> = {
   ...accountMigrations,
   ...salesforceMigrations,
   ...marketoMigrations,
+  ...syncMigrations,
   ...invitationMigrations,
 };
 

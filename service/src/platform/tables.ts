@@ -7,5 +7,6 @@ import type { AccountTables } from '../account/tables.js';
 import type { InvitationTables } from '../invitations/tables.js';
 import type { SalesforceTables } from '../salesforce/tables.js';
 import type { MarketoTables } from '../marketo/tables.js';
+import type { SyncTables } from '../sync/tables.js';
 
-export interface Database extends PlatformTables, AccountTables, SalesforceTables, MarketoTables, InvitationTables {}
+export interface Database extends PlatformTables, AccountTables, SalesforceTables, MarketoTables, SyncTables, InvitationTables {}

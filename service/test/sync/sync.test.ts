@@ -1,0 +1,276 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import type { MarketoEmulator } from '../../../emulators/marketo/index.js';
+import { createActiveAccount, type ActiveAccount } from '../helpers/accounts.js';
+import { startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
+import { connectMarketo, qualifyingIds, startEmulator, syncStatus, tuneForTests, waitFor } from './helpers.js';
+
+type PersonRow = Record<string, unknown> & { marketo_id: number };
+
+describe('data sync: preview, initial load, incremental, status, admin actions', () => {
+  let runtime: TestRuntime;
+  let emulator: MarketoEmulator;
+  let account: ActiveAccount;
+  let unconnected: ActiveAccount;
+  const actor = { 'x-msi-actor': '005000000000001AAA Ada Admin' };
+  let contactWithLead = 0;
+
+  before(async () => {
+    tuneForTests();
+    emulator = await startEmulator();
+    runtime = await startTestRuntime();
+    account = await createActiveAccount(runtime);
+    unconnected = await createActiveAccount(runtime);
+    await connectMarketo(runtime, account, emulator);
+  });
+  after(async () => {
+    await runtime.close();
+    await emulator.close();
+  });
+
+  const api = (a: ActiveAccount, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) =>
+    runtime.app.inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: { ...a.auth, ...actor },
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
+
+  const persons = async (): Promise<PersonRow[]> =>
+    (
+      await sql<PersonRow>`select * from persons where account_id = ${account.accountId} order by marketo_id`.execute(
+        runtime.database.db,
+      )
+    ).rows;
+
+  it('refuses to start, with a reason, until Marketo is connected', async () => {
+    const res = await api(unconnected, 'POST', '/sync/start');
+    assert.equal(res.statusCode, 409);
+    assert.equal(res.json().error.code, 'marketo_not_connected');
+    assert.match(res.json().error.message, /Marketo is connected/);
+    assert.equal((await syncStatus(runtime, unconnected)).phase, 'not_started');
+  });
+
+  it('previews the 13 standard fields as this instance names them, extra fields, and 10 sample people', async () => {
+    const res = await api(account, 'GET', '/sync/fields');
+    assert.equal(res.statusCode, 200, res.body);
+    const body = res.json();
+    assert.equal(body.standardFields.length, 13);
+    const by = Object.fromEntries(
+      body.standardFields.map((f: { key: string; marketoField: string }) => [f.key, f.marketoField]),
+    );
+    assert.deepEqual(by, {
+      firstName: 'firstName',
+      lastName: 'lastName',
+      salesforceContactId: 'sfdcContactId',
+      salesforceLeadId: 'sfdcLeadId',
+      salesforceAccountId: 'sfdcAccountId',
+      salesforceOpportunityId: 'sfdcOpptyId',
+      marketoId: 'id',
+      company: 'company',
+      title: 'title',
+      email: 'email',
+      phone: 'phone',
+      linkedinUrl: 'linkedInUrl',
+      source: 'leadSource',
+    });
+    assert.ok(
+      body.standardFields.every((f: { warning: string | null; dataType: string }) => f.warning === null && f.dataType),
+    );
+    assert.equal(body.ownerField.marketoField, 'sfdcLeadOwnerId');
+    assert.equal(body.sample.length, 10);
+    assert.ok(body.sample.every((s: { ownerId: string | null }) => s.ownerId));
+    assert.equal(body.qualifyingCount, null);
+    assert.match(body.countNote, /initial load/);
+    assert.ok(body.availableFields.some((f: { marketoField: string }) => f.marketoField === 'industry'));
+
+    const tooMany = await api(account, 'PUT', '/sync/settings', {
+      extraFields: Array.from({ length: 21 }, (_, i) => `f${i}`),
+    });
+    assert.equal(tooMany.statusCode, 400);
+    assert.equal(tooMany.json().error.code, 'too_many_fields');
+    const unknown = await api(account, 'PUT', '/sync/settings', { extraFields: ['noSuchField'] });
+    assert.equal(unknown.json().error.code, 'unknown_field');
+    const saved = await api(account, 'PUT', '/sync/settings', {
+      extraFields: ['industry', 'unsubscribed'],
+      intervalSeconds: 1,
+    });
+    assert.equal(saved.statusCode, 200, saved.body);
+    assert.deepEqual(saved.json().extraFields, [
+      { name: 'industry', dataType: 'string' },
+      { name: 'unsubscribed', dataType: 'boolean' },
+    ]);
+    const again = (await api(account, 'GET', '/sync/fields')).json();
+    assert.deepEqual(
+      again.extraFields.map((e: { marketoField: string }) => e.marketoField),
+      ['industry', 'unsubscribed'],
+    );
+    assert.equal(typeof again.sample[0].extra.unsubscribed, 'boolean');
+  });
+
+  it('initial load: every qualifying person exactly once, with the right fields; duplicates by e-mail stay two; contact wins', async () => {
+    // A converted lead: both ids present in Marketo; the contact must win.
+    contactWithLead = qualifyingIds(emulator).find((id) => emulator.db.get(id)!.sfdcContactId)!;
+    emulator.db.change(contactWithLead, { sfdcLeadId: '00Q000000000001AAA' });
+    const start = await api(account, 'POST', '/sync/start');
+    assert.equal(start.statusCode, 202, start.body);
+    assert.equal(start.json().run.startedBy, `${actor['x-msi-actor']} via client:${account.clientId}`);
+    const twice = await api(account, 'POST', '/sync/start');
+    assert.equal(twice.statusCode, 409);
+    assert.equal(twice.json().error.code, 'sync_already_started');
+
+    const status = await waitFor('the initial load', async () => {
+      const s = await syncStatus(runtime, account);
+      return s.phase === 'incremental' && s;
+    });
+    const expected = qualifyingIds(emulator);
+    const rows = await persons();
+    assert.deepEqual(
+      rows.map((r) => Number(r.marketo_id)),
+      expected,
+      'every qualifying person once',
+    );
+    for (const row of rows) {
+      const m = emulator.db.get(Number(row.marketo_id))!;
+      assert.equal(row.first_name, m.firstName);
+      assert.equal(row.last_name, m.lastName);
+      assert.equal(row.email, m.email);
+      assert.equal(row.phone, m.phone);
+      assert.equal(row.company, m.company);
+      assert.equal(row.title, m.title);
+      assert.equal(row.linkedin_url, m.linkedInUrl);
+      assert.equal(row.source, m.leadSource);
+      assert.equal(row.sfdc_lead_id, m.sfdcLeadId);
+      assert.equal(row.sfdc_contact_id, m.sfdcContactId);
+      assert.equal(row.sfdc_account_id, m.sfdcAccountId);
+      assert.equal(row.sfdc_opportunity_id, m.sfdcOpptyId);
+      assert.equal(row.owner_id, m.sfdcLeadOwnerId);
+      assert.equal(row.salesforce_type, m.sfdcContactId ? 'Contact' : 'Lead');
+      assert.deepEqual(row.extra, { industry: m.industry, unsubscribed: false });
+      assert.equal(row.removed_at, null);
+    }
+    const converted = rows.find((r) => Number(r.marketo_id) === contactWithLead)!;
+    assert.equal(converted.sfdc_lead_id, '00Q000000000001AAA');
+    assert.equal(converted.salesforce_type, 'Contact', 'contact wins over lead');
+
+    const byEmail = new Map<string, number[]>();
+    for (const r of rows)
+      byEmail.set(String(r.email).toLowerCase(), [
+        ...(byEmail.get(String(r.email).toLowerCase()) ?? []),
+        Number(r.marketo_id),
+      ]);
+    const dupes = [...byEmail.values()].filter((ids) => ids.length > 1);
+    assert.ok(dupes.length > 0, 'the generated database has duplicates by e-mail among qualifying people');
+
+    const run = status.run;
+    assert.equal(run.counts.read, 600, 'every person of every window read once');
+    assert.equal(run.counts.inserted, expected.length);
+    assert.equal(run.counts.skipped, 600 - expected.length);
+    assert.equal(run.counts.skippedReasons.no_owner, 600 - expected.length);
+    assert.equal(run.windowsDone, run.windowsPlanned);
+    assert.ok(run.windowsPlanned >= 10, `planned ${run.windowsPlanned} windows`);
+    assert.equal(run.method, 'bulk');
+    assert.ok(status.marketoCallsToday > 0);
+    const windows = (
+      await sql<{
+        state: string;
+        rows_done: number;
+      }>`select state, rows_done from sync_windows where run_id = ${run.id}`.execute(runtime.database.db)
+    ).rows;
+    assert.ok(windows.every((w) => w.state === 'done'));
+    assert.equal(
+      windows.reduce((n, w) => n + Number(w.rows_done), 0),
+      600,
+    );
+    const preview = (await api(account, 'GET', '/sync/fields')).json();
+    assert.equal(preview.qualifyingCount, expected.length);
+    assert.equal(preview.countSource, 'synced');
+  });
+
+  it('incremental: changes, new people, deletions and lost owners appear after the next run', async () => {
+    const ids = qualifyingIds(emulator);
+    const changed = ids[3]!;
+    const deleted = ids[4]!;
+    const ownerLost = ids[5]!;
+    emulator.changePerson(changed, { title: 'Chief Sync Officer', email: 'changed@example.com' });
+    emulator.deletePerson(deleted);
+    emulator.changePerson(ownerLost, { sfdcLeadOwnerId: null });
+    const added = emulator.addPeople([
+      {
+        firstName: 'New',
+        lastName: 'Person',
+        email: 'new@example.com',
+        sfdcLeadOwnerId: '005000000000009AAA',
+        sfdcLeadId: '00Q000000000009AAA',
+      },
+      { firstName: 'No', lastName: 'Owner', email: 'noowner@example.com' },
+    ]);
+    const row = async (id: number) => (await persons()).find((r) => Number(r.marketo_id) === id);
+    await waitFor('the changes', async () => {
+      const c = await row(changed);
+      const d = await row(deleted);
+      const o = await row(ownerLost);
+      const n = await row(added[0]!);
+      return c?.title === 'Chief Sync Officer' && d?.removed_at && o?.removed_at && n;
+    });
+    assert.equal((await row(changed))!.email, 'changed@example.com');
+    assert.equal((await row(deleted))!.removed_reason, 'deleted_in_marketo');
+    assert.equal((await row(ownerLost))!.removed_reason, 'owner_removed');
+    assert.equal((await row(added[0]!))!.salesforce_type, 'Lead');
+    assert.equal(await row(added[1]!), undefined, 'a new person without an owner does not sync');
+    const status = await syncStatus(runtime, account);
+    assert.ok(status.run.incrementalRuns >= 1);
+    assert.ok(status.run.lastIncrementalAt);
+    assert.equal(typeof status.run.lastIncrementalLagSeconds, 'number');
+    assert.equal(status.people.active, ids.length - 2 + 1);
+    assert.equal(status.people.removed, 2);
+  });
+
+  it('pause, resume and full resync are audited; the runs history keeps both runs', async () => {
+    const paused = await api(account, 'POST', '/sync/pause');
+    assert.equal(paused.statusCode, 200, paused.body);
+    assert.equal(paused.json().phase, 'paused');
+    assert.equal((await api(account, 'POST', '/sync/pause')).json().error.code, 'sync_already_paused');
+    const resumed = await api(account, 'POST', '/sync/resume');
+    assert.equal(resumed.json().phase, 'incremental');
+    const resync = await api(account, 'POST', '/sync/resync');
+    assert.equal(resync.statusCode, 202, resync.body);
+    const done = await waitFor('the resync', async () => {
+      const s = await syncStatus(runtime, account);
+      return s.phase === 'incremental' && s.run.kind === 'resync' && s;
+    });
+    assert.equal(done.run.counts.inserted, 0, 'a resync of an unchanged database inserts nobody');
+    assert.equal(done.run.counts.updated, 0);
+    const runs = (await api(account, 'GET', '/sync/runs')).json().runs;
+    assert.equal(runs.length, 2);
+    assert.equal(runs[1].phase, 'not_started', 'the replaced run has ended');
+    const audit = (
+      await sql<{
+        action: string;
+        actor: string;
+      }>`select action, actor from audit_log where account_id = ${account.accountId} and action like 'sync.%' order by id`.execute(
+        runtime.database.db,
+      )
+    ).rows;
+    assert.deepEqual(
+      audit.map((a) => a.action),
+      ['sync.settings', 'sync.start', 'sync.pause', 'sync.resume', 'sync.resync'],
+    );
+    assert.ok(audit.every((a) => a.actor.startsWith(actor['x-msi-actor'])));
+  });
+
+  it('the original user cannot be deleted or deactivated once the sync has started', async () => {
+    const users = (await api(account, 'GET', '/users')).json().users as Array<{ id: string; original: boolean }>;
+    const original = users.find((u) => u.original)!;
+    for (const [method, url] of [
+      ['POST', `/users/${original.id}/deactivate`],
+      ['DELETE', `/users/${original.id}`],
+    ] as const) {
+      const res = await api(account, method, url);
+      assert.equal(res.statusCode, 409, res.body);
+      assert.equal(res.json().error.code, 'original_user_required');
+      assert.match(res.json().error.message, /another admin connect Marketo/);
+    }
+  });
+});
