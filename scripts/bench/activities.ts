@@ -113,6 +113,13 @@ async function main() {
     }
     const marketoCalls = marketo.calls.length - marketoBefore;
     const marketoAdds = marketo.calls.slice(marketoBefore).filter((c) => c.path.endsWith('/activities/external.json')).length;
+    const refusals: Record<string, number> = {};
+    const paths: Record<string, number> = {};
+    for (const c of marketo.calls.slice(marketoBefore)) {
+      if (c.code) refusals[c.code] = (refusals[c.code] ?? 0) + 1;
+      const key = `${c.method} ${c.path.replace(/\/type\/[^/]+\//, '/type/{apiName}/')}`;
+      paths[key] = (paths[key] ?? 0) + 1;
+    }
     const sfCalls = sfApi() - sfBefore;
     const sfRequests = salesforce.requests().slice(0);
     const bulkJobs = sfRequests.filter((r) => r.method === 'POST' && /\/jobs\/ingest$/.test(r.url)).length;
@@ -127,7 +134,7 @@ async function main() {
     console.log(
       `Logged in ${(loggedMs / 1000).toFixed(1)} s (${Math.round(TOTAL / (loggedMs / 1000))}/s); all delivered after ${seconds.toFixed(1)} s. ` +
         `Marketo: ${marketoAdds} Add Custom Activities calls, ${marketo.stats().identityCalls - identityBefore} identity calls (not counted by Marketo). ` +
-        `Salesforce: ${bulkJobs} Bulk API 2.0 jobs, ${collections} sObject Collections calls. Exactly one of each per activity, none failed.`,
+        `Marketo calls by path: ${JSON.stringify(paths)}; refusals by code: ${JSON.stringify(refusals)}. Salesforce: ${bulkJobs} Bulk API 2.0 jobs, ${collections} sObject Collections calls. Exactly one of each per activity, none failed.`,
     );
     writeResults('activities', {
       activities: TOTAL,
@@ -136,7 +143,7 @@ async function main() {
       loggedMs,
       deliveredMs,
       activitiesPerSecond: TOTAL / seconds,
-      marketo: { calls: marketoCalls, addCustomActivitiesCalls: marketoAdds, identityCalls: marketo.stats().identityCalls - identityBefore, per1000: per1000(marketoCalls), goal: GOALS.marketoPer1000, met: per1000(marketoCalls) <= GOALS.marketoPer1000 },
+      marketo: { calls: marketoCalls, addCustomActivitiesCalls: marketoAdds, byPath: paths, refusals, identityCalls: marketo.stats().identityCalls - identityBefore, per1000: per1000(marketoCalls), goal: GOALS.marketoPer1000, met: per1000(marketoCalls) <= GOALS.marketoPer1000 },
       salesforce: { calls: sfCalls, bulkJobs, collectionsCalls: collections, per1000: per1000(sfCalls), goal: GOALS.salesforcePer1000, met: per1000(sfCalls) <= GOALS.salesforcePer1000 },
       emulators: { marketoRateLimit: '100 calls / 20 s', marketoLatencyMs: 20, salesforceLatencyMs: 20, salesforceBulkProcessingMs: 500 },
     });

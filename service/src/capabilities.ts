@@ -13,6 +13,7 @@ import { salesforceCapability } from './salesforce/index.js';
 import { marketoCapability } from './marketo/index.js';
 import { syncCapability } from './sync/index.js';
 import { consoleCapability } from './console/index.js';
+import { activitiesCapability } from './activities/index.js';
 
 /**
  * What every capability can reach. Built once by the runtime; capabilities add their own services
@@ -54,4 +55,4 @@ export interface Capability {
 }
 
 /** The service's capabilities, in the order of the setup guide. */
-export const capabilities: Capability[] = [accountCapability, sandboxCapability, salesforceCapability, marketoCapability, syncCapability, invitationsCapability, consoleCapability];
+export const capabilities: Capability[] = [accountCapability, sandboxCapability, salesforceCapability, marketoCapability, syncCapability, invitationsCapability, consoleCapability, activitiesCapability];

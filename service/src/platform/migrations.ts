@@ -5,6 +5,7 @@ import { invitationMigrations } from '../invitations/migrations.js';
 import { salesforceMigrations } from '../salesforce/migrations.js';
 import { marketoMigrations } from '../marketo/migrations.js';
 import { syncMigrations } from '../sync/migrations.js';
+import { activityMigrations } from '../activities/migrations.js';
 
 /**
  * Versioned migrations. Each capability owns its migrations (`<capability>/migrations.ts`) and
@@ -31,6 +32,7 @@ export const allMigrations: Record<string, Migration> = {
   ...marketoMigrations,
   ...syncMigrations,
   ...invitationMigrations,
+  ...activityMigrations,
 };
 
 export async function migrateToLatest(db: Db): Promise<string[]> {

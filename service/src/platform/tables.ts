@@ -8,5 +8,6 @@ import type { InvitationTables } from '../invitations/tables.js';
 import type { SalesforceTables } from '../salesforce/tables.js';
 import type { MarketoTables } from '../marketo/tables.js';
 import type { SyncTables } from '../sync/tables.js';
+import type { ActivityTables } from '../activities/tables.js';
 
-export interface Database extends PlatformTables, AccountTables, SalesforceTables, MarketoTables, SyncTables, InvitationTables {}
+export interface Database extends PlatformTables, AccountTables, SalesforceTables, MarketoTables, SyncTables, InvitationTables, ActivityTables {}
