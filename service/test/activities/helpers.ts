@@ -34,7 +34,9 @@ export interface World {
  * Both emulators from one seed (they share person ids), a service with an account connected to
  * both, and the synced people written as the sync writes them, from the Marketo emulator's records.
  */
-export async function startWorld(options: { seed?: number; people?: number; marketo?: MarketoEmulatorOptions; salesforce?: SalesforceEmulatorOptions; tuning?: Partial<DeliveryTuning> } = {}): Promise<World> {
+export async function startWorld(
+  options: { seed?: number; people?: number; marketo?: MarketoEmulatorOptions; salesforce?: SalesforceEmulatorOptions; tuning?: Partial<DeliveryTuning>; seedPersons?: boolean } = {},
+): Promise<World> {
   const seed = options.seed ?? 11;
   const people = options.people ?? 300;
   const marketo = await startMarketoEmulator({ seed, people, rateWindowMs: 2000, ...options.marketo });
@@ -57,7 +59,7 @@ export async function startWorld(options: { seed?: number; people?: number; mark
   const account = await createActiveAccount(runtime, { orgId: salesforce.org.id, instanceUrl: salesforce.url, orgName: 'Activities org' });
   await connectMarketo(runtime, account, marketo);
   await connectSalesforce(runtime, account, salesforce);
-  await seedPersons(runtime, account, marketo);
+  if (options.seedPersons !== false) await seedPersons(runtime, account, marketo);
   return {
     runtime,
     marketo,
