@@ -38,6 +38,7 @@ export const syncCapability: Capability = {
     }
   },
   async startWorkers(context) {
+    if (!syncTuning.workQueues) return;
     const engine = syncEngine(context);
     const polling = { pollingIntervalSeconds: syncTuning.pollingIntervalSeconds };
     await context.jobs.work<{ runId: string }>(QUEUE_PLAN, (data) => engine.plan(data.runId), polling);

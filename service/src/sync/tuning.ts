@@ -29,6 +29,8 @@ export interface SyncTuning {
   windowConcurrency: number;
   /** How often idle workers ask the queue for work. */
   pollingIntervalSeconds: number;
+  /** Whether this process works the sync's queues (a process may leave them to dedicated workers). */
+  workQueues: boolean;
 }
 
 export const DEFAULT_SYNC_TUNING: Readonly<SyncTuning> = {
@@ -45,6 +47,7 @@ export const DEFAULT_SYNC_TUNING: Readonly<SyncTuning> = {
   pagesPerRun: 50,
   windowConcurrency: 2,
   pollingIntervalSeconds: 1,
+  workQueues: true,
 };
 
 export const syncTuning: SyncTuning = { ...DEFAULT_SYNC_TUNING };
