@@ -18,7 +18,7 @@ import { reduceErrors } from 'c/ldsUtils';
 import { SETUP_STEPS, STATUS, formatLabel } from './setupSteps';
 
 /** The steps this package has a page for; the others happen elsewhere (or in a later version). */
-export const STEPS_WITH_PAGE = ['account', 'salesforce', 'marketo', 'invitations', 'configuration'];
+export const STEPS_WITH_PAGE = ['account', 'salesforce', 'marketo', 'sync', 'invitations', 'configuration'];
 
 /**
  * The MSI Actions setup checklist: the seven steps of the setup guide with persona and live status, and
@@ -120,6 +120,10 @@ export default class MsiActionsSetup extends LightningElement {
 
     get showMarketo() {
         return this.selectedStep === 'marketo';
+    }
+
+    get showSync() {
+        return this.selectedStep === 'sync';
     }
 
     get showInvitations() {

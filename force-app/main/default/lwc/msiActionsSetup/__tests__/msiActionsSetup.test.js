@@ -20,6 +20,8 @@ import getPermissionSetUsers from '@salesforce/apex/MsiActionsConfigurationContr
 import getPackageSupport from '@salesforce/apex/MsiActionsConfigurationController.getPackageSupport';
 import getSalesforceConnection from '@salesforce/apex/MsiActionsSetupController.getSalesforceConnection';
 import getSalesforceCustomizations from '@salesforce/apex/MsiActionsSetupController.getSalesforceCustomizations';
+import getSyncStatus from '@salesforce/apex/MsiActionsSyncController.getSyncStatus';
+import listSyncRuns from '@salesforce/apex/MsiActionsSyncController.listSyncRuns';
 import { formatLabel } from '../setupSteps';
 
 jest.mock('@salesforce/apex/MsiActionsSetupController.getSetupState', () => ({ default: jest.fn() }), { virtual: true });
@@ -50,6 +52,8 @@ jest.mock('@salesforce/apex/MsiActionsSetupController.getSalesforceConnection', 
 jest.mock('@salesforce/apex/MsiActionsSetupController.getSalesforceCustomizations', () => ({ default: jest.fn() }), {
     virtual: true
 });
+jest.mock('@salesforce/apex/MsiActionsSyncController.getSyncStatus', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/MsiActionsSyncController.listSyncRuns', () => ({ default: jest.fn() }), { virtual: true });
 
 // Labels with placeholders get their English text here, so the formatting is tested too.
 jest.mock('@salesforce/label/c.MSI_Package_Version', () => ({ default: 'Package version {0}' }), { virtual: true });
@@ -77,6 +81,8 @@ describe('c-msi-actions-setup', () => {
         getSettings.mockResolvedValue({ enabled: false });
         getPermissionSetUsers.mockResolvedValue([]);
         getPackageSupport.mockRejectedValue({ body: { message: 'unreachable' } });
+        getSyncStatus.mockResolvedValue({ phase: 'not_started', marketoConnected: false, marketoCallsToday: 0, people: { active: 0, removed: 0 }, run: null });
+        listSyncRuns.mockResolvedValue({ runs: [] });
     });
 
     afterEach(() => {
@@ -134,8 +140,8 @@ describe('c-msi-actions-setup', () => {
     it('opens the page of each step that has one and reloads the checklist when a page changes it', async () => {
         const element = await render();
         const openButtons = () => Array.from(element.shadowRoot.querySelectorAll('lightning-button.open-step'));
-        // The account step is open; the data sync and install have no page here.
-        expect(openButtons().map((b) => b.dataset.step)).toEqual(['salesforce', 'marketo', 'invitations', 'configuration']);
+        // The account step is open; the install has no page here.
+        expect(openButtons().map((b) => b.dataset.step)).toEqual(['salesforce', 'marketo', 'sync', 'invitations', 'configuration']);
         expect(element.shadowRoot.querySelector('tr[data-step="account"] .current-step')).not.toBeNull();
 
         element.shadowRoot.querySelector('lightning-button[data-step="salesforce"]').click();
@@ -154,6 +160,14 @@ describe('c-msi-actions-setup', () => {
         marketo.dispatchEvent(new CustomEvent('stepchange', { detail: { step: 'marketo' } }));
         await flushPromises();
         expect(getSetupState).toHaveBeenCalledTimes(3);
+
+        element.shadowRoot.querySelector('lightning-button[data-step="sync"]').click();
+        await flushPromises();
+        const sync = element.shadowRoot.querySelector('c-msi-actions-sync');
+        expect(sync).not.toBeNull();
+        sync.dispatchEvent(new CustomEvent('stepchange', { detail: { step: 'sync', phase: 'initial_load' } }));
+        await flushPromises();
+        expect(getSetupState).toHaveBeenCalledTimes(4);
 
         element.shadowRoot.querySelector('lightning-button[data-step="invitations"]').click();
         await flushPromises();

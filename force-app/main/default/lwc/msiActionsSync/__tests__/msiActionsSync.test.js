@@ -1,0 +1,388 @@
+import { createElement } from 'lwc';
+import { registerSa11yMatcher } from '@sa11y/jest';
+import MsiActionsSync, { POLL_MS } from 'c/msiActionsSync';
+import previewSyncFields from '@salesforce/apex/MsiActionsSyncController.previewSyncFields';
+import getSyncSettings from '@salesforce/apex/MsiActionsSyncController.getSyncSettings';
+import updateSyncSettings from '@salesforce/apex/MsiActionsSyncController.updateSyncSettings';
+import startSync from '@salesforce/apex/MsiActionsSyncController.startSync';
+import pauseSync from '@salesforce/apex/MsiActionsSyncController.pauseSync';
+import resumeSync from '@salesforce/apex/MsiActionsSyncController.resumeSync';
+import resyncSync from '@salesforce/apex/MsiActionsSyncController.resyncSync';
+import getSyncStatus from '@salesforce/apex/MsiActionsSyncController.getSyncStatus';
+import listSyncRuns from '@salesforce/apex/MsiActionsSyncController.listSyncRuns';
+import CAUTION from '@salesforce/label/c.MSI_Sync_Caution';
+import CAUTION_STARTED from '@salesforce/label/c.MSI_Setup_Sync_Caution';
+import PHASE_INITIAL_LOAD from '@salesforce/label/c.MSI_Sync_Phase_Initial_Load';
+import PHASE_INCREMENTAL from '@salesforce/label/c.MSI_Sync_Phase_Incremental';
+import PHASE_PAUSED from '@salesforce/label/c.MSI_Sync_Phase_Paused';
+
+const mockPreview = require('./data/preview.json');
+const mockStatus = require('./data/status.json');
+
+jest.mock('@salesforce/apex/MsiActionsSyncController.previewSyncFields', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/MsiActionsSyncController.getSyncSettings', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/MsiActionsSyncController.updateSyncSettings', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/MsiActionsSyncController.startSync', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/MsiActionsSyncController.pauseSync', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/MsiActionsSyncController.resumeSync', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/MsiActionsSyncController.resyncSync', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/MsiActionsSyncController.getSyncStatus', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/MsiActionsSyncController.listSyncRuns', () => ({ default: jest.fn() }), { virtual: true });
+
+// Labels with placeholders get their English text here, so the formatting is tested too.
+jest.mock('@salesforce/label/c.MSI_Marketo_Calls_Of_Quota', () => ({ default: '{0} of {1}' }), { virtual: true });
+jest.mock('@salesforce/label/c.MSI_Sync_Progress_Text', () => ({ default: '{0} of about {1} people read ({2}%)' }), {
+    virtual: true
+});
+jest.mock('@salesforce/label/c.MSI_Sync_Rate_Text', () => ({ default: '{0} people per second' }), { virtual: true });
+jest.mock('@salesforce/label/c.MSI_Sync_Eta_Minutes', () => ({ default: 'About {0} minutes' }), { virtual: true });
+jest.mock('@salesforce/label/c.MSI_Sync_Sample_Text', () => ({ default: '{0} of the {1} people read qualify' }), {
+    virtual: true
+});
+jest.mock('@salesforce/label/c.MSI_Sync_Extra_Row', () => ({ default: 'Extra: {0}' }), { virtual: true });
+jest.mock('@salesforce/label/c.MSI_Sync_Lag_Text', () => ({ default: '{0} seconds' }), { virtual: true });
+jest.mock('@salesforce/label/c.MSI_Sync_People_Text', () => ({ default: '{0} active, {1} removed' }), { virtual: true });
+jest.mock('@salesforce/label/c.MSI_Sync_Waiting', () => ({ default: 'Waiting for Marketo until {0}. {1}' }), {
+    virtual: true
+});
+
+registerSa11yMatcher();
+
+const NOT_STARTED = {
+    phase: 'not_started',
+    marketoConnected: true,
+    marketoCallsToday: 3,
+    marketoDailyQuota: 50000,
+    intervalSeconds: 60,
+    people: { active: 0, removed: 0 },
+    run: null
+};
+const SETTINGS = {
+    ownerField: 'sfdcLeadOwnerId',
+    extraFields: [{ name: 'industry', dataType: 'string' }],
+    intervalSeconds: 60,
+    updatedBy: null,
+    updatedAt: null
+};
+const INCREMENTAL = {
+    ...mockStatus,
+    phase: 'incremental',
+    run: {
+        ...mockStatus.run,
+        phase: 'incremental',
+        loadFinishedAt: '2026-11-24T07:05:00.000Z',
+        etaSeconds: null,
+        incrementalRuns: 4,
+        lastIncrementalAt: '2026-11-24T07:10:00.000Z',
+        lastIncrementalLagSeconds: 12,
+        lastIncrementalChanges: 5,
+        nextIncrementalAt: '2026-11-24T07:11:00.000Z',
+        errors: []
+    }
+};
+
+async function flushPromises() {
+    for (let i = 0; i < 5; i += 1) {
+        // eslint-disable-next-line no-await-in-loop
+        await Promise.resolve();
+    }
+}
+
+function render() {
+    const element = createElement('c-msi-actions-sync', { is: MsiActionsSync });
+    const toasts = [];
+    const changes = [];
+    element.addEventListener('lightning__showtoast', (event) => toasts.push(event.detail));
+    element.addEventListener('stepchange', (event) => changes.push(event.detail));
+    document.body.appendChild(element);
+    return { element, toasts, changes };
+}
+
+const $ = (element, selector) => element.shadowRoot.querySelector(selector);
+const $$ = (element, selector) => Array.from(element.shadowRoot.querySelectorAll(selector));
+
+describe('c-msi-actions-sync', () => {
+    beforeEach(() => {
+        listSyncRuns.mockResolvedValue({ runs: [] });
+    });
+
+    afterEach(() => {
+        while (document.body.firstChild) {
+            document.body.removeChild(document.body.firstChild);
+        }
+        jest.clearAllMocks();
+        jest.useRealTimers();
+    });
+
+    it('shows the field sync card with the caution, and the preview after Sync', async () => {
+        getSyncStatus.mockResolvedValue(NOT_STARTED);
+        previewSyncFields.mockResolvedValue(mockPreview);
+        getSyncSettings.mockResolvedValue(SETTINGS);
+        const { element } = render();
+        await flushPromises();
+        expect($(element, '.caution-before').textContent).toBe(CAUTION);
+        expect($(element, '.caution-after')).toBeNull();
+        expect($(element, '.preview')).toBeNull();
+        expect($(element, '.runs-empty')).not.toBeNull();
+
+        $(element, '.open-preview').click();
+        await flushPromises();
+        const rows = $$(element, '.fields-table tbody tr');
+        // Three standard fields, the owner field and one extra field.
+        expect(rows).toHaveLength(5);
+        expect(rows[0].querySelector('.marketo-field').textContent).toBe('email');
+        expect(rows[2].querySelector('.field-warning').textContent).toBe('This instance has no LinkedIn field');
+        expect($(element, 'tr[data-key="owner"] .marketo-field').textContent).toBe('sfdcLeadOwnerId');
+        expect($(element, 'tr[data-key="extra-industry"]').textContent).toContain('Extra: Industry');
+        expect($(element, '.count-note').textContent).toBe('Known once the first sync has read everyone.');
+        expect($(element, '.sample-text').textContent).toBe('2 of the 50 people read qualify');
+        const sample = $$(element, '.sample-table tbody tr');
+        expect(sample).toHaveLength(2);
+        expect(sample[0].textContent).toContain('Ada Lovelace');
+        expect(sample[0].textContent).toContain('Contact 003000000000001AAA');
+        expect(sample[1].textContent).toContain('Lead 00Q000000000001AAA');
+        // The settings form starts from the saved settings.
+        expect($(element, '.owner-field').value).toBe('sfdcLeadOwnerId');
+        const extra = $(element, '.extra-fields');
+        expect(extra.value).toEqual(['industry']);
+        expect(extra.max).toBe(20);
+        expect(extra.options.map((o) => o.value)).toEqual(['industry', 'leadScore']);
+        expect($(element, '.interval').value).toBe(60);
+        expect($(element, '.caution-before').textContent).toBe(CAUTION);
+    });
+
+    it('saves the owner field, extra fields and interval, then shows the new preview', async () => {
+        getSyncStatus.mockResolvedValue(NOT_STARTED);
+        previewSyncFields.mockResolvedValue(mockPreview);
+        getSyncSettings.mockResolvedValue(SETTINGS);
+        updateSyncSettings.mockResolvedValue({
+            ...SETTINGS,
+            ownerField: 'ownerId',
+            extraFields: [
+                { name: 'industry', dataType: 'string' },
+                { name: 'leadScore', dataType: 'integer' }
+            ],
+            intervalSeconds: 120
+        });
+        const { element, toasts } = render();
+        await flushPromises();
+        $(element, '.open-preview').click();
+        await flushPromises();
+        const owner = $(element, '.owner-field');
+        owner.dispatchEvent(new CustomEvent('change', { detail: { value: ' ownerId ' } }));
+        $(element, '.extra-fields').dispatchEvent(new CustomEvent('change', { detail: { value: ['industry', 'leadScore'] } }));
+        $(element, '.interval').dispatchEvent(new CustomEvent('change', { detail: { value: '120' } }));
+        await flushPromises();
+        $(element, '.save-settings').click();
+        await flushPromises();
+        expect(updateSyncSettings).toHaveBeenCalledWith({
+            ownerField: 'ownerId',
+            extraFields: ['industry', 'leadScore'],
+            intervalSeconds: 120
+        });
+        expect(previewSyncFields).toHaveBeenCalledTimes(2);
+        expect(toasts[0].variant).toBe('success');
+        expect($(element, '.extra-fields').value).toEqual(['industry', 'leadScore']);
+    });
+
+    it('does not save without an owner field', async () => {
+        getSyncStatus.mockResolvedValue(NOT_STARTED);
+        previewSyncFields.mockResolvedValue(mockPreview);
+        getSyncSettings.mockResolvedValue(SETTINGS);
+        const { element } = render();
+        await flushPromises();
+        $(element, '.open-preview').click();
+        await flushPromises();
+        $(element, '.owner-field').dispatchEvent(new CustomEvent('change', { detail: { value: '  ' } }));
+        await flushPromises();
+        expect($(element, '.save-settings').disabled).toBe(true);
+    });
+
+    it('starts the sync, tells the checklist, shows the caution and polls the progress until the load is done', async () => {
+        jest.useFakeTimers();
+        getSyncStatus.mockResolvedValue(NOT_STARTED);
+        previewSyncFields.mockResolvedValue(mockPreview);
+        getSyncSettings.mockResolvedValue(SETTINGS);
+        startSync.mockResolvedValue({ ...mockStatus, run: { ...mockStatus.run, counts: { ...mockStatus.run.counts, read: 0 } } });
+        const { element, toasts, changes } = render();
+        await flushPromises();
+        $(element, '.open-preview').click();
+        await flushPromises();
+        $(element, '.start').click();
+        await flushPromises();
+        expect(startSync).toHaveBeenCalledTimes(1);
+        expect(changes).toEqual([{ step: 'sync', phase: 'initial_load' }]);
+        expect(toasts[0].variant).toBe('success');
+        expect($(element, '.caution-after').textContent).toBe(CAUTION_STARTED);
+        expect($(element, '.caution-before')).toBeNull();
+        expect($(element, '.preview')).toBeNull();
+        expect($(element, '.phase').textContent).toBe(PHASE_INITIAL_LOAD);
+        expect($(element, '.progress-bar').value).toBe(0);
+
+        // The next read comes after the poll interval, not before.
+        getSyncStatus.mockClear();
+        getSyncStatus.mockResolvedValue(mockStatus);
+        jest.advanceTimersByTime(POLL_MS - 1);
+        expect(getSyncStatus).not.toHaveBeenCalled();
+        jest.advanceTimersByTime(1);
+        await flushPromises();
+        expect(getSyncStatus).toHaveBeenCalledTimes(1);
+        expect($(element, '.progress-bar').value).toBe(25);
+        expect($(element, '.progress-text').textContent).toBe('2500 of about 10000 people read (25%)');
+        expect($(element, '[data-count="read"]').textContent).toBe('2500');
+        expect($(element, '[data-count="inserted"]').textContent).toBe('2400');
+        expect($(element, '[data-count="skipped"]').textContent).toBe('7');
+        expect($(element, '.rate').textContent).toBe('41.7 people per second');
+        expect($(element, '.eta').textContent).toBe('About 3 minutes');
+        expect($(element, '.calls-today').textContent).toBe('120 of 50000');
+        expect($(element, '.sync-error .error-code').textContent).toBe('1029');
+        // Same phase: no news for the checklist.
+        expect(changes).toHaveLength(1);
+
+        // The load finishes: the phase changes, the checklist hears it and polling stops.
+        getSyncStatus.mockResolvedValue(INCREMENTAL);
+        listSyncRuns.mockResolvedValue({ runs: [INCREMENTAL.run] });
+        jest.advanceTimersByTime(POLL_MS);
+        await flushPromises();
+        expect(changes).toEqual([
+            { step: 'sync', phase: 'initial_load' },
+            { step: 'sync', phase: 'incremental' }
+        ]);
+        expect($(element, '.phase').textContent).toBe(PHASE_INCREMENTAL);
+        expect($(element, '.progress-bar')).toBeNull();
+        expect($(element, '.lag').textContent).toBe('12 seconds');
+        expect($(element, '.changes').textContent).toBe('5');
+        expect($(element, '.last-run lightning-formatted-date-time').value).toBe('2026-11-24T07:10:00.000Z');
+        expect($$(element, '.run-row')).toHaveLength(1);
+        getSyncStatus.mockClear();
+        jest.advanceTimersByTime(POLL_MS * 5);
+        await flushPromises();
+        expect(getSyncStatus).not.toHaveBeenCalled();
+    });
+
+    it('shows the wait for the Marketo quota and keeps polling', async () => {
+        jest.useFakeTimers();
+        const waiting = {
+            ...mockStatus,
+            phase: 'waiting_for_quota',
+            run: { ...mockStatus.run, phase: 'waiting_for_quota', waitingUntil: '2026-11-25T00:00:00.000Z', waitReason: 'Daily quota reached (607)' }
+        };
+        getSyncStatus.mockResolvedValue(waiting);
+        const { element } = render();
+        await flushPromises();
+        expect($(element, '.waiting').textContent).toContain('Daily quota reached (607)');
+        jest.advanceTimersByTime(POLL_MS);
+        await flushPromises();
+        expect(getSyncStatus).toHaveBeenCalledTimes(2);
+    });
+
+    it('stops polling when it leaves the page', async () => {
+        jest.useFakeTimers();
+        getSyncStatus.mockResolvedValue(mockStatus);
+        const { element } = render();
+        await flushPromises();
+        expect(getSyncStatus).toHaveBeenCalledTimes(1);
+        document.body.removeChild(element);
+        jest.advanceTimersByTime(POLL_MS * 3);
+        await flushPromises();
+        expect(getSyncStatus).toHaveBeenCalledTimes(1);
+    });
+
+    it('keeps polling after a failed read and shows the error', async () => {
+        jest.useFakeTimers();
+        getSyncStatus.mockResolvedValueOnce(mockStatus);
+        getSyncStatus.mockRejectedValueOnce({ body: { message: 'The MSI Actions service could not be reached.' } });
+        getSyncStatus.mockResolvedValue(mockStatus);
+        const { element } = render();
+        await flushPromises();
+        jest.advanceTimersByTime(POLL_MS);
+        await flushPromises();
+        expect($(element, '.error-panel').textContent).toContain('could not be reached');
+        jest.advanceTimersByTime(POLL_MS);
+        await flushPromises();
+        expect(getSyncStatus).toHaveBeenCalledTimes(3);
+        expect($(element, '.error-panel')).toBeNull();
+    });
+
+    it('pauses and resumes', async () => {
+        getSyncStatus.mockResolvedValue(INCREMENTAL);
+        pauseSync.mockResolvedValue({ ...INCREMENTAL, phase: 'paused' });
+        resumeSync.mockResolvedValue(INCREMENTAL);
+        const { element, changes } = render();
+        await flushPromises();
+        expect($(element, '.resume')).toBeNull();
+        $(element, '.pause').click();
+        await flushPromises();
+        expect(pauseSync).toHaveBeenCalledTimes(1);
+        expect($(element, '.phase').textContent).toBe(PHASE_PAUSED);
+        expect($(element, '.pause')).toBeNull();
+        expect(changes).toEqual([{ step: 'sync', phase: 'paused' }]);
+        $(element, '.resume').click();
+        await flushPromises();
+        expect(resumeSync).toHaveBeenCalledTimes(1);
+        expect($(element, '.phase').textContent).toBe(PHASE_INCREMENTAL);
+    });
+
+    it('resyncs only after confirmation', async () => {
+        getSyncStatus.mockResolvedValue(INCREMENTAL);
+        resyncSync.mockResolvedValue({ ...mockStatus, run: { ...mockStatus.run, kind: 'resync' } });
+        const { element } = render();
+        await flushPromises();
+        $(element, '.resync').click();
+        await flushPromises();
+        expect(resyncSync).not.toHaveBeenCalled();
+        $(element, '.cancel-resync').click();
+        await flushPromises();
+        expect($(element, '.confirm-resync')).toBeNull();
+        $(element, '.resync').click();
+        await flushPromises();
+        $(element, '.confirm-resync-button').click();
+        await flushPromises();
+        expect(resyncSync).toHaveBeenCalledTimes(1);
+        expect($(element, '.phase').textContent).toBe(PHASE_INITIAL_LOAD);
+    });
+
+    it('shows why the service refused to start', async () => {
+        getSyncStatus.mockResolvedValue({ ...NOT_STARTED, marketoConnected: false });
+        previewSyncFields.mockResolvedValue(mockPreview);
+        getSyncSettings.mockResolvedValue(SETTINGS);
+        const { element } = render();
+        await flushPromises();
+        expect($(element, '.marketo-not-connected')).not.toBeNull();
+        $(element, '.open-preview').click();
+        await flushPromises();
+        expect($(element, '.start').disabled).toBe(true);
+    });
+
+    it('reports a failed start', async () => {
+        getSyncStatus.mockResolvedValue(NOT_STARTED);
+        previewSyncFields.mockResolvedValue(mockPreview);
+        getSyncSettings.mockResolvedValue(SETTINGS);
+        startSync.mockRejectedValue({ body: { message: 'Connect Marketo first.' }, ok: false, status: 409 });
+        const { element, toasts, changes } = render();
+        await flushPromises();
+        $(element, '.open-preview').click();
+        await flushPromises();
+        $(element, '.start').click();
+        await flushPromises();
+        expect($(element, '.error-panel').textContent).toContain('Connect Marketo first.');
+        expect(toasts[0].variant).toBe('error');
+        expect(changes).toEqual([]);
+    });
+
+    it('is accessible before and after the start', async () => {
+        getSyncStatus.mockResolvedValue(NOT_STARTED);
+        previewSyncFields.mockResolvedValue(mockPreview);
+        getSyncSettings.mockResolvedValue(SETTINGS);
+        const { element } = render();
+        await flushPromises();
+        $(element, '.open-preview').click();
+        await flushPromises();
+        await expect(element).toBeAccessible();
+        getSyncStatus.mockResolvedValue(mockStatus);
+        listSyncRuns.mockResolvedValue({ runs: [mockStatus.run] });
+        const other = render().element;
+        await flushPromises();
+        await expect(other).toBeAccessible();
+    });
+});
