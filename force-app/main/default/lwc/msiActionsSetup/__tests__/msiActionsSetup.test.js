@@ -22,6 +22,7 @@ import getSalesforceConnection from '@salesforce/apex/MsiActionsSetupController.
 import getSalesforceCustomizations from '@salesforce/apex/MsiActionsSetupController.getSalesforceCustomizations';
 import getSyncStatus from '@salesforce/apex/MsiActionsSyncController.getSyncStatus';
 import listSyncRuns from '@salesforce/apex/MsiActionsSyncController.listSyncRuns';
+import getDiagnostics from '@salesforce/apex/MsiActionsSyncController.getDiagnostics';
 import { formatLabel } from '../setupSteps';
 
 jest.mock('@salesforce/apex/MsiActionsSetupController.getSetupState', () => ({ default: jest.fn() }), { virtual: true });
@@ -54,6 +55,7 @@ jest.mock('@salesforce/apex/MsiActionsSetupController.getSalesforceCustomization
 });
 jest.mock('@salesforce/apex/MsiActionsSyncController.getSyncStatus', () => ({ default: jest.fn() }), { virtual: true });
 jest.mock('@salesforce/apex/MsiActionsSyncController.listSyncRuns', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/MsiActionsSyncController.getDiagnostics', () => ({ default: jest.fn() }), { virtual: true });
 
 // Labels with placeholders get their English text here, so the formatting is tested too.
 jest.mock('@salesforce/label/c.MSI_Package_Version', () => ({ default: 'Package version {0}' }), { virtual: true });
@@ -83,6 +85,7 @@ describe('c-msi-actions-setup', () => {
         getPackageSupport.mockRejectedValue({ body: { message: 'unreachable' } });
         getSyncStatus.mockResolvedValue({ phase: 'not_started', marketoConnected: false, marketoCallsToday: 0, people: { active: 0, removed: 0 }, run: null });
         listSyncRuns.mockResolvedValue({ runs: [] });
+        getDiagnostics.mockResolvedValue({ summary: null, retrying: [], perDay: [], page: 1, pageSize: 20, failures: [] });
     });
 
     afterEach(() => {
@@ -165,6 +168,7 @@ describe('c-msi-actions-setup', () => {
         await flushPromises();
         const sync = element.shadowRoot.querySelector('c-msi-actions-sync');
         expect(sync).not.toBeNull();
+        expect(element.shadowRoot.querySelector('c-msi-actions-diagnostics')).not.toBeNull();
         sync.dispatchEvent(new CustomEvent('stepchange', { detail: { step: 'sync', phase: 'initial_load' } }));
         await flushPromises();
         expect(getSetupState).toHaveBeenCalledTimes(4);
