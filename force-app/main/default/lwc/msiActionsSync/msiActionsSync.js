@@ -85,8 +85,10 @@ export default class MsiActionsSync extends LightningElement {
     async load() {
         await this.run(async () => {
             const [status, runs] = await Promise.all([getSyncStatus(), listSyncRuns()]);
-            this.status = status;
             this.runs = runs?.runs || [];
+            // The first read is no news; a refresh that finds a new phase is.
+            if (this.status) this.setStatus(status);
+            else this.status = status;
             this.schedulePoll();
         }, false);
     }

@@ -323,6 +323,17 @@ describe('c-msi-actions-sync', () => {
         expect($(element, '.phase').textContent).toBe(PHASE_INCREMENTAL);
     });
 
+    it('tells the checklist when a refresh finds a new phase', async () => {
+        getSyncStatus.mockResolvedValue(INCREMENTAL);
+        const { element, changes } = render();
+        await flushPromises();
+        expect(changes).toEqual([]);
+        getSyncStatus.mockResolvedValue({ ...INCREMENTAL, phase: 'failed' });
+        $(element, '.refresh').click();
+        await flushPromises();
+        expect(changes).toEqual([{ step: 'sync', phase: 'failed' }]);
+    });
+
     it('resyncs only after confirmation', async () => {
         getSyncStatus.mockResolvedValue(INCREMENTAL);
         resyncSync.mockResolvedValue({ ...mockStatus, run: { ...mockStatus.run, kind: 'resync' } });
