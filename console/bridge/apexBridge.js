@@ -104,7 +104,9 @@ const SHAPES = {
     // value == true
     isTrue: (value) => value === true,
     // value == 'base64' ? 'base64' : 'text'
-    base64OrText: (value) => (value === 'base64' ? 'base64' : 'text')
+    base64OrText: (value) => (value === 'base64' ? 'base64' : 'text'),
+    // Url.getOrgDomainUrl().toExternalForm() + SETUP_TAB_PATH: the org's MSI Actions Setup tab
+    setupTab: (value) => (typeof value === 'string' && value ? `${value.replace(/\/+$/, '')}/lightning/n/MSI_Actions_Setup` : undefined)
 };
 
 /** Reads the values of the mapping: `params.x` and `org.x` references (with a `|shape`), or `{ "value": ... }` literals. */
@@ -227,6 +229,22 @@ const ANSWERS = {
                 marketo.connected !== true ? 'notStarted' : marketo.lastError == null && marketo.quotaStoppedUntil == null ? 'done' : 'needsAttention'
             );
             await step('invitations', calls.users, (users) => (users.total != null && users.total > 1 ? 'done' : 'notStarted'));
+            await step('salesforce', calls.salesforce, (salesforce) =>
+                salesforce.status === 'connected'
+                    ? salesforce.lastError == null
+                        ? 'done'
+                        : 'needsAttention'
+                    : salesforce.status === 'broken'
+                      ? 'needsAttention'
+                      : 'notStarted'
+            );
+            // Incremental runs: done; loading, waiting for the quota or paused: in progress; failed: needs attention.
+            await step('sync', calls.sync, (sync) => {
+                state.syncStarted = sync.phase !== 'not_started';
+                if (sync.phase === 'not_started') return 'notStarted';
+                if (sync.phase === 'incremental') return 'done';
+                return sync.phase === 'failed' ? 'needsAttention' : 'inProgress';
+            });
         }
         state.stepStatus.configuration = state.enabled ? 'done' : 'notStarted';
         return state;

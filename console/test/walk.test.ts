@@ -275,11 +275,52 @@ describe('the console in a browser: the setup guide', { skip, timeout: 300_000 }
     await checkAccessibility(page, 'the setup page after the claim');
   });
 
-  it('connects Marketo with the sandbox\'s details, pasted as the seed\'s fallback, and shows it connected', async () => {
-    const marketo = sandboxOf(runtime.context)!.marketo;
+  it('connects Salesforce: Connect opens the emulated org\'s login page, log in, Allow, back on the setup tab, Verify', async () => {
+    const salesforce = sandboxOf(runtime.context)!.salesforce;
     // A fresh page load: the claim code is single-use, the credentials stay in the console's session.
     await page.goto(`${base}/console`);
     await page.locator('c-msi-actions-setup tr[data-step="account"] .slds-badge', { hasText: 'Done' }).waitFor();
+    await openStep(page, 'salesforce');
+    const card = page.locator('c-msi-actions-salesforce');
+    await card.locator('.connection-status').waitFor();
+    // The emulated org's login host is the My Domain choice (the third of the login options).
+    await tabTo(page, card.locator('lightning-radio-group input[type="radio"]').first());
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await tabAndType(page, card.locator('lightning-input.my-domain input'), salesforce.url);
+    await screenshot(page, 'salesforce-connect');
+    await checkAccessibility(page, 'the Salesforce page');
+    const connect = card.locator('lightning-button.connect button');
+    await tabTo(page, connect);
+    const opened = context.waitForEvent('page');
+    await page.keyboard.press('Enter');
+    const login = await opened;
+    await login.locator('#password').waitFor();
+    await login.locator('#username').fill(salesforce.org.admin.username);
+    await login.locator('#password').fill(salesforce.org.admin.password);
+    await screenshot(login, 'salesforce-login');
+    await login.locator('#Login').click();
+    // The consent page (first authorization), then the service's callback sends the admin back to the setup tab.
+    const allow = login.locator('#oaapprove');
+    if (await allow.waitFor({ timeout: 5_000 }).then(() => true, () => false)) await allow.click();
+    // The service's callback page says it worked and links back to the setup tab; the admin closes the window.
+    await login.getByRole('heading', { name: 'Connected to Salesforce' }).waitFor({ timeout: 15_000 });
+    assert.equal(await login.getByRole('link', { name: 'Return to Salesforce' }).getAttribute('href'), `${base}/lightning/n/MSI_Actions_Setup`);
+    await screenshot(login, 'salesforce-callback');
+    await checkAccessibility(login, 'the Salesforce callback page');
+    await login.close();
+    const verify = card.locator('lightning-button.verify-after-connect button, lightning-button.verify button').first();
+    await tabTo(page, verify, 60);
+    await page.keyboard.press('Enter');
+    await card.locator('.connection-status', { hasText: /^Connected$/ }).waitFor({ timeout: 15_000 });
+    assert.equal((await card.locator('.org-id').innerText()).trim(), salesforce.org.id);
+    await page.locator('c-msi-actions-setup tr[data-step="salesforce"] .slds-badge', { hasText: 'Done' }).waitFor({ timeout: 10_000 });
+    await screenshot(page, 'salesforce-connected');
+    await checkAccessibility(page, 'the Salesforce page, connected');
+  });
+
+  it('connects Marketo with the sandbox\'s details, pasted as the seed\'s fallback, and shows it connected', async () => {
+    const marketo = sandboxOf(runtime.context)!.marketo;
     await openStep(page, 'marketo');
     const card = page.locator('c-msi-actions-marketo');
     await card.locator('.connection-status', { hasText: /^Not connected$/ }).waitFor();
