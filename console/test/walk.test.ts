@@ -1,10 +1,14 @@
 /**
- * The console in a real browser (Debian's Chromium through playwright-core): setup step 1 as a new admin
- * walks it in the seed's guide. Open the setup page → invite administrators with the keyboard → read the
+ * The console in a real browser (Debian's Chromium through playwright-core): the seed's guide in order, as a
+ * new admin walks it. Step 1: open the setup page → invite administrators with the keyboard → read the
  * activation e-mail in the sandbox mailbox → activate → see the Client ID → Return to Salesforce (the
  * console's org has the service's own address as its instance URL, so the claim code lands in the console)
- * → the Integration Info card shows the Client ID. Every page is screenshotted into test-results/console/
- * and scanned with axe-core: no serious or critical violations.
+ * → the Integration Info card shows the Client ID. Step 2: connect Salesforce (log in on the emulated org's
+ * page, Allow, Verify). Step 3: connect Marketo with the sandbox's details. Step 5: invite three users by
+ * e-mail, then two by a CSV with Dutch headers (console/test/fixtures), and find everyone in the Everyone
+ * team. Step 7: the Named Credential check, MSI Actions switched on, a permission set assigned. (Step 4, the
+ * sync, has no page in the package yet.) Every page is screenshotted into test-results/console/ and scanned
+ * with axe-core: no serious or critical violations.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
