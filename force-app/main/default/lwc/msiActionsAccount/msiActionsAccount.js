@@ -199,7 +199,9 @@ export default class MsiActionsAccount extends LightningElement {
     }
 
     handleAddOther() {
-        const emailInput = this.template.querySelector('lightning-input[data-id="other-email"]');
+        const emailInput = /** @type {HTMLInputElement} */ (
+            this.template.querySelector('lightning-input[data-id="other-email"]')
+        );
         if (emailInput && !emailInput.reportValidity()) return;
         this.otherInvitees = [...this.otherInvitees, { name: this.otherName.trim(), email: this.otherEmail.trim() }];
         this.otherName = '';
