@@ -78,9 +78,16 @@ export default class MsiActionsSetup extends LightningElement {
         }
     }
 
-    /** A step page changed something the checklist shows: read the state again. */
-    handleStepChange() {
+    /**
+     * A step page changed something the checklist shows: read the state again. After invitations, the users
+     * list (and its teams) below the invite cards is read again too: it shows the people just invited.
+     * @param {CustomEvent<{ step?: string }>} event
+     */
+    handleStepChange(event) {
         this.loadState();
+        if (event?.detail?.step === 'invitations') {
+            this.template.querySelector('c-msi-actions-users')?.refresh();
+        }
     }
 
     handleOpenStep(event) {

@@ -1,4 +1,4 @@
-import { LightningElement } from 'lwc';
+import { LightningElement, api } from 'lwc';
 import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import listTeams from '@salesforce/apex/MsiActionsUsersController.listTeams';
 import createTeam from '@salesforce/apex/MsiActionsUsersController.createTeam';
@@ -79,6 +79,12 @@ export default class MsiActionsTeams extends LightningElement {
 
     connectedCallback() {
         this.load();
+    }
+
+    /** Reads the teams again (a CSV invitation may have created some). */
+    @api
+    refresh() {
+        return this.load();
     }
 
     async load() {

@@ -1,4 +1,4 @@
-import { LightningElement } from 'lwc';
+import { LightningElement, api } from 'lwc';
 import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import listUsers from '@salesforce/apex/MsiActionsUsersController.listUsers';
 import changeUserRole from '@salesforce/apex/MsiActionsUsersController.changeUserRole';
@@ -100,6 +100,13 @@ export default class MsiActionsUsers extends LightningElement {
 
     disconnectedCallback() {
         clearTimeout(this.searchTimer);
+    }
+
+    /** Reads the users and the teams again (the setup page calls it after invitations went out). */
+    @api
+    refresh() {
+        this.template.querySelector('c-msi-actions-teams')?.refresh();
+        return this.loadUsers();
     }
 
     async loadUsers() {

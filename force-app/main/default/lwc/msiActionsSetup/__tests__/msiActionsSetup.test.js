@@ -185,6 +185,34 @@ describe('c-msi-actions-setup', () => {
         expect(configuration.packageVersion).toBe('1.0.0');
     });
 
+    it('reads the users and teams again when the invite cards sent invitations', async () => {
+        const element = await render();
+        element.shadowRoot.querySelector('lightning-button[data-step="invitations"]').click();
+        await flushPromises();
+        expect(listUsers).toHaveBeenCalledTimes(1);
+        // The teams card and the invite cards each read the teams once.
+        const teamReads = listTeams.mock.calls.length;
+        listUsers.mockResolvedValue({
+            users: [{ id: 'u1', email: 'linus@example.com', name: 'Linus', role: 'user', status: 'invited', teams: [] }],
+            page: 1,
+            pageSize: 25,
+            total: 1,
+            seats: { limit: 100, used: 1, available: 99 }
+        });
+
+        element.shadowRoot.querySelector('c-msi-actions-invite').dispatchEvent(new CustomEvent('stepchange', { detail: { step: 'invitations' } }));
+        await flushPromises();
+        expect(listUsers).toHaveBeenCalledTimes(2);
+        expect(listTeams).toHaveBeenCalledTimes(teamReads + 1);
+        expect(getSetupState).toHaveBeenCalledTimes(2);
+
+        // A CSV invitation may create teams: both lists again.
+        element.shadowRoot.querySelector('c-msi-actions-csv-invite').dispatchEvent(new CustomEvent('stepchange', { detail: { step: 'invitations' } }));
+        await flushPromises();
+        expect(listUsers).toHaveBeenCalledTimes(3);
+        expect(listTeams).toHaveBeenCalledTimes(teamReads + 2);
+    });
+
     it('shows the caution of step 4 once the sync has started', async () => {
         let element = await render();
         expect(element.shadowRoot.querySelector('.sync-caution')).toBeNull();
