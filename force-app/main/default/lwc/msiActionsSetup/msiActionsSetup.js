@@ -86,7 +86,8 @@ export default class MsiActionsSetup extends LightningElement {
     handleStepChange(event) {
         this.loadState();
         if (event?.detail?.step === 'invitations') {
-            this.template.querySelector('c-msi-actions-users')?.refresh();
+            const users = /** @type {(Element & { refresh(): Promise<void> }) | null} */ (this.template.querySelector('c-msi-actions-users'));
+            users?.refresh();
         }
     }
 

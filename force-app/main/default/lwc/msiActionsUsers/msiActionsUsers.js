@@ -105,7 +105,8 @@ export default class MsiActionsUsers extends LightningElement {
     /** Reads the users and the teams again (the setup page calls it after invitations went out). */
     @api
     refresh() {
-        this.template.querySelector('c-msi-actions-teams')?.refresh();
+        const teams = /** @type {(Element & { refresh(): Promise<void> }) | null} */ (this.template.querySelector('c-msi-actions-teams'));
+        teams?.refresh();
         return this.loadUsers();
     }
 
