@@ -106,7 +106,11 @@ const SHAPES = {
     // value == 'base64' ? 'base64' : 'text'
     base64OrText: (value) => (value === 'base64' ? 'base64' : 'text'),
     // Url.getOrgDomainUrl().toExternalForm() + SETUP_TAB_PATH: the org's MSI Actions Setup tab
-    setupTab: (value) => (typeof value === 'string' && value ? `${value.replace(/\/+$/, '')}/lightning/n/MSI_Actions_Setup` : undefined)
+    setupTab: (value) => (typeof value === 'string' && value ? `${value.replace(/\/+$/, '')}/lightning/n/MSI_Actions_Setup` : undefined),
+    // new MsiActionsModels.Rep(): salesforceUserId = UserInfo.getUserId(), email = UserInfo.getUserEmail()
+    runningRep: (user) => (user && user.id ? { salesforceUserId: user.id, email: user.email || undefined } : undefined),
+    // new Map<String, String>{ 'salesforceId' => checkedRecordId(recordId) }
+    recordRef: (value) => (typeof value === 'string' && value.trim() ? { salesforceId: value.trim() } : undefined)
 };
 
 /** Reads the values of the mapping: `params.x` and `org.x` references (with a `|shape`), or `{ "value": ... }` literals. */

@@ -15,8 +15,8 @@ export interface ConsoleOrg {
   msiActionsEnabled: boolean;
   /** Whether the org is the sandbox's emulated Salesforce org. */
   sandbox: boolean;
-  /** The running user (UserInfo.getUserId/getName): who the service records as the actor of each call. */
-  user: { id: string; name: string };
+  /** The running user (UserInfo.getUserId/getName/getUserEmail): who the service records as the actor of each call, and the rep of a logged call. */
+  user: { id: string; name: string; email: string };
 }
 
 export interface AdminCandidate {
@@ -46,7 +46,9 @@ export function consoleOrg(context: Pick<CapabilityContext, 'services' | 'config
     instanceUrl: context.config.publicUrl,
     msiActionsEnabled: false,
     sandbox: !!sandbox,
-    user: admin ? { id: admin.id, name: `${admin.firstName} ${admin.lastName}` } : { id: STANDALONE_ORG.user.id, name: STANDALONE_ORG.user.name },
+    user: admin
+      ? { id: admin.id, name: `${admin.firstName} ${admin.lastName}`, email: admin.email }
+      : { id: STANDALONE_ORG.user.id, name: STANDALONE_ORG.user.name, email: STANDALONE_ORG.user.email },
   };
 }
 
