@@ -429,6 +429,9 @@ describe('the console in a browser: the setup guide', { skip, timeout: 300_000 }
     console.log(`# invite: ${(await confirmation.innerText()).trim()}`);
     const results = await card.locator('.results').innerText();
     for (const address of INVITED) assert.ok(results.includes(address), `${address} is not in the results`);
+    // The users list under the invite cards reads itself again: the people just invited are in it.
+    const users = page.locator('c-msi-actions-users lightning-datatable.users');
+    for (const address of INVITED) await users.locator('tbody tr', { hasText: address }).waitFor({ timeout: 10_000 });
     await screenshot(page, 'invited');
     await checkAccessibility(page, 'the invitations page after inviting');
   });
