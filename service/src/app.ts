@@ -67,10 +67,12 @@ export async function buildApp(deps: AppDependencies, options: BuildOptions = {}
   app.decorate('services', deps.services ?? {});
   app.decorate('serviceVersion', SERVICE_VERSION);
 
-  app.addHook('onSend', async (request, reply) => {
+  // Callback hooks rather than async ones: they run on every request, and a promise each costs.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const line = {
       method: request.method,
       // The path only: query strings may carry OAuth codes and tokens.
@@ -82,6 +84,7 @@ export async function buildApp(deps: AppDependencies, options: BuildOptions = {}
     // Probes would drown everything else at info.
     if (line.path === '/healthz' || line.path === '/readyz') request.log.debug(line, 'request');
     else request.log.info(line, 'request');
+    done();
   });
 
   registerErrorHandler(app);

@@ -40,7 +40,7 @@ export class AccessTokens implements AccessTokenVerifier {
     return { token: `${body}.${this.keys.sign(body)}`, expiresIn: Math.max(0, exp - iat) };
   }
 
-  async verify(token: string, now = Date.now()): Promise<Caller | undefined> {
+  verify(token: string, now = Date.now()): Caller | undefined {
     const known = this.#verified.get(token);
     if (known) {
       if (known.exp * 1000 > now) return { accountId: known.accountId, clientId: known.clientId };

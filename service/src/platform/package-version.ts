@@ -40,18 +40,19 @@ export function packageSupport(version: string | undefined) {
  * console, scripts) are served.
  */
 export function requireSupportedPackage(app: FastifyInstance) {
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     const header = request.headers[PACKAGE_VERSION_HEADER];
-    if (typeof header !== 'string' || request.url.startsWith('/api/v1/package')) return;
+    if (typeof header !== 'string' || request.url.startsWith('/api/v1/package')) return done();
     const support = packageSupport(header.trim());
-    if (!support.supported) {
-      throw new AppError(
+    if (support.supported) return done();
+    done(
+      new AppError(
         426,
         'package_version_unsupported',
         `MSI Actions package ${header.trim()} is no longer supported: upgrade to ${LATEST_PACKAGE_VERSION} or later (at least ${MINIMUM_PACKAGE_VERSION}).`,
         { minimumPackageVersion: MINIMUM_PACKAGE_VERSION, latestPackageVersion: LATEST_PACKAGE_VERSION },
-      );
-    }
+      ),
+    );
   });
 
   app.get(
