@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs every service and emulator test file with Node's test runner (TypeScript through tsx).
-// Each file runs in its own process with its own fresh database.
+// Each file runs in its own process with its own fresh database. --test-force-exit ends a file once its
+// tests are done, so a handle a test leaves open cannot hold CI until its time limit.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,7 +27,7 @@ if (files.length === 0) {
 console.log(`Running ${files.length} test file(s) on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`);
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, ...files],
+  ['--import', 'tsx', '--test', '--test-force-exit', '--test-reporter=spec', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, ...files],
   { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
 );
 process.exit(result.status ?? 1);
