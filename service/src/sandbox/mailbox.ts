@@ -89,7 +89,7 @@ export class Mailbox {
   }
 
   /** Waits until a message matching `match` has arrived (the newest one wins). */
-  async waitFor(match: (mail: ReceivedMail) => boolean, timeoutMs = 15_000): Promise<ReceivedMail> {
+  async waitFor(match: (mail: ReceivedMail) => boolean, timeoutMs = 60_000): Promise<ReceivedMail> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = [...this.messages].reverse().find(match);

@@ -25,7 +25,8 @@ export async function linkFor(runtime: TestRuntime, email: string, after = 0): P
 
 export const mailsTo = (runtime: TestRuntime, email: string) => runtime.mailbox.messages.filter((m) => m.to.includes(email));
 
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+// Generous: on a two-core CI machine these waits share the CPU with the heaviest suites.
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -146,7 +146,7 @@ describe('step 5: invite users by e-mail', () => {
         `select count(*)::int as n from pgboss.job where name in ('account.send-invitation', 'invitations.release') and state in ('created', 'active', 'retry') and start_after <= now()`,
       );
       return (busy.rows[0] as { n: number }).n === 0 ? true : undefined;
-    }, 30_000);
+    }, 90_000);
     runtime.mailbox.rejectNext.push({ code: 550, message: 'No such mailbox' });
     await api('POST', '/invitations', { addresses: 'bounce@example.com' });
     const failed = await eventually(async () => {
@@ -163,7 +163,7 @@ describe('step 5: invite users by e-mail', () => {
     });
     // pg-boss retries with backoff; bring the retry forward instead of waiting for it.
     await runtime.database.executor.executeSql(`update pgboss.job set start_after = now() where name = 'account.send-invitation' and state = 'retry'`);
-    await runtime.mailbox.waitFor((m) => m.to.includes('grey@example.com'), 20_000);
+    await runtime.mailbox.waitFor((m) => m.to.includes('grey@example.com'), 60_000);
   });
 
   it('spaces the e-mails of one account at its send rate instead of handing them all to SMTP at once', async () => {
@@ -199,7 +199,7 @@ describe('step 5: invite users by e-mail', () => {
         [paced.accountId],
       );
       assert.ok((later.rows[0] as { delay: number }).delay >= 140, 'behind the account’s earlier e-mails');
-      await runtime.mailbox.waitFor((m) => m.to.includes('p1@paced.example'));
+      await runtime.mailbox.waitFor((m) => m.to.includes('p1@paced.example'), 60_000);
       assert.equal(mailsTo(runtime, 'p2@paced.example').length, 0, 'the second e-mail waits for its turn');
     } finally {
       service.rate = saved;
