@@ -97,7 +97,7 @@ export class DeliveryWorker {
           continue;
         }
       }
-      const rows = await this.outbox.claim(accountId, system, size);
+      const rows = await this.outbox.claim(accountId, system, size, { exclusive: bulk });
       if (rows.length === 0) return 'done';
       try {
         if (system === 'marketo') await this.marketo.deliver(accountId, rows);

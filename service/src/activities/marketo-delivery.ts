@@ -13,7 +13,7 @@ import { MarketoError, RETRYABLE_CODES, TOKEN_CODES } from '../marketo/errors.js
 import type { CustomActivityInput, CustomActivityType } from '../marketo/types.js';
 import { ACTIVITY_KINDS, MARKETO_TYPES, type ActivityKind } from './kinds.js';
 import type { ClaimedDelivery, DeliveryError, Outbox } from './outbox.js';
-import { backoffMs, CallTimeout, withTimeout, type DeliveryTuning } from './tuning.js';
+import { backoffMs, CallTimeout, type DeliveryTuning } from './tuning.js';
 
 /** What the outbox holds for Marketo. */
 export interface MarketoPayload {
@@ -55,7 +55,7 @@ function classify(error: unknown): { kind: 'unknown' | 'retry' | 'fix'; error: D
   if (!(error instanceof MarketoError)) return { kind: 'unknown', error: { code: 'UNEXPECTED', message: error instanceof Error ? error.message : String(error) } };
   const base = { code: error.code, message: error.marketoMessage };
   // No answer, a 5xx or an unreadable answer: Marketo may have added the activities.
-  if (['UNREACHABLE', 'UNKNOWN_HOST', 'HTTP_ERROR', 'BAD_RESPONSE'].includes(error.code)) return { kind: 'unknown', error: base };
+  if (['TIMEOUT', 'UNREACHABLE', 'UNKNOWN_HOST', 'HTTP_ERROR', 'BAD_RESPONSE'].includes(error.code)) return { kind: 'unknown', error: base };
   // A 6xx code means Marketo did not run the call.
   if (error.code === '607' || error.code === 'QUOTA_STOPPED') return { kind: 'retry', error: { ...base, hint: MARKETO_HINTS['607'] }, retryAt: error.details.retryAt };
   if (RETRYABLE_CODES.has(error.code) || TOKEN_CODES.has(error.code) || error.code === 'RETRIES_EXHAUSTED') return { kind: 'retry', error: base };
@@ -255,7 +255,9 @@ export class MarketoDelivery {
     }));
     let results;
     try {
-      results = await withTimeout(client.addCustomActivities(input), this.tuning.callTimeoutMs, 'Marketo Add Custom Activities');
+      // The time limit starts when the call goes out: a batch queued behind the instance's rate limit
+      // has not reached Marketo, and timing it out there would mean a needless search before resending.
+      results = await client.addCustomActivities(input, { timeoutMs: this.tuning.callTimeoutMs });
     } catch (error) {
       await this.connections().recordError(accountId, error);
       return this.settleError(

@@ -3,7 +3,7 @@
  * then delivered, kept for a retry (with the reason) or failed with the code and the fix hint.
  */
 import { sql } from 'kysely';
-import type { Db } from '../platform/database.js';
+import type { Db, DbOrTx } from '../platform/database.js';
 import type { DeliverySystem } from './tables.js';
 import type { DeliveryTuning } from './tuning.js';
 
@@ -50,7 +50,20 @@ export class Outbox {
    * Takes up to `limit` ready rows. A row still `sending` after its lease belonged to a worker that
    * died mid-call: its outcome is unknown, so it is claimed with outcome_unknown set.
    */
-  async claim(accountId: string, system: DeliverySystem, limit: number): Promise<ClaimedDelivery[]> {
+  async claim(accountId: string, system: DeliverySystem, limit: number, options: { exclusive?: boolean } = {}): Promise<ClaimedDelivery[]> {
+    if (options.exclusive) {
+      // Two lanes (or two workers) that both saw a bulk-sized backlog would otherwise split it between
+      // them (skip locked hands each the rows the other has not locked yet): two Bulk API jobs for one
+      // backlog. One bulk claim per (account, system) at a time; the next one sees only what is left.
+      return this.db.transaction().execute(async (tx) => {
+        await sql`select pg_advisory_xact_lock(hashtext(${`activities:${accountId}:${system}`}))`.execute(tx);
+        return this.claimIn(tx, accountId, system, limit);
+      });
+    }
+    return this.claimIn(this.db, accountId, system, limit);
+  }
+
+  private async claimIn(db: DbOrTx, accountId: string, system: DeliverySystem, limit: number): Promise<ClaimedDelivery[]> {
     const result = await sql<{
       id: string;
       activity_id: string;
@@ -74,9 +87,9 @@ export class Outbox {
         limit ${limit}
         for update skip locked
       )
-      returning d.id, d.activity_id, d.account_id, d.payload, d.attempts, d.outcome_unknown, d.bulk_job_id`.execute(this.db);
+      returning d.id, d.activity_id, d.account_id, d.payload, d.attempts, d.outcome_unknown, d.bulk_job_id`.execute(db);
     if (result.rows.length === 0) return [];
-    const activities = await this.db
+    const activities = await db
       .selectFrom('activities')
       .select(['id', 'kind', 'external_id', 'occurred_at'])
       .where(

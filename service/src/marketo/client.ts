@@ -56,6 +56,11 @@ interface CallOptions {
   json?: unknown;
   /** The call may be sent again after an HTTP 5xx (when Marketo might have run it). */
   idempotent: boolean;
+  /**
+   * Gives up on an answer after this long, counted from the moment the request goes out (not while
+   * it waits for a limiter slot): a write still queued behind the rate limit has certainly not run.
+   */
+  timeoutMs?: number;
 }
 
 interface Envelope {
@@ -173,12 +178,17 @@ export class MarketoClient {
       }
       let response: Response;
       let text: string;
+      const signal = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
       try {
-        response = await this.fetch(target, { method: sendMethod, headers, body });
+        response = await this.fetch(target, { method: sendMethod, headers, body, signal });
         text = await response.text();
       } catch (error) {
         release();
-        if (!options.idempotent || attempt >= this.maxRetries) throw networkError(error, new URL(url));
+        const timedOut = signal?.aborted === true;
+        if (!options.idempotent || attempt >= this.maxRetries) {
+          if (timedOut) throw new MarketoError('TIMEOUT', `${new URL(url).pathname} did not answer within ${options.timeoutMs} ms`, { cause: error });
+          throw networkError(error, new URL(url));
+        }
         await sleep(this.limiter.backoff(attempt++));
         continue;
       }
@@ -345,8 +355,9 @@ export class MarketoClient {
   }
 
   /** Adds up to 300 activities. Not resent after an HTTP 5xx: Marketo may have added them. */
-  async addCustomActivities(input: CustomActivityInput[]): Promise<CustomActivityResult[]> {
-    return (await this.call('POST', this.rest('/v1/activities/external.json'), { json: { input }, idempotent: false })).result as CustomActivityResult[];
+  /** Not idempotent: after a timeout (`TIMEOUT`) or a 5xx the activities may or may not have been added. */
+  async addCustomActivities(input: CustomActivityInput[], options: { timeoutMs?: number } = {}): Promise<CustomActivityResult[]> {
+    return (await this.call('POST', this.rest('/v1/activities/external.json'), { json: { input }, idempotent: false, timeoutMs: options.timeoutMs })).result as CustomActivityResult[];
   }
 
   // --- bulk lead extract ---

@@ -47,6 +47,7 @@ function verificationError(error: unknown): AppError {
     case 'UNKNOWN_HOST':
       return new AppError(422, 'marketo_unknown_host', 'No Marketo instance answers at that address: check the Munchkin ID or the REST and identity endpoints.', { marketo: error.code });
     case 'UNREACHABLE':
+    case 'TIMEOUT':
     case 'HTTP_ERROR':
     case 'BAD_RESPONSE':
     case 'RETRIES_EXHAUSTED':

@@ -5,6 +5,8 @@
  */
 export type MarketoClientCode =
   | 'UNREACHABLE'
+  /** No answer within the call's own time limit (counted from sending, not from waiting for a slot). */
+  | 'TIMEOUT'
   | 'UNKNOWN_HOST'
   | 'HTTP_ERROR'
   | 'BAD_RESPONSE'

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { salesUserAt } from '../../../emulators/shared/seed-people.js';
 import { activities } from '../../src/activities/index.js';
+import { Outbox } from '../../src/activities/outbox.js';
 import { salesforceConnection } from '../../src/salesforce/index.js';
 import { addRep, startWorld, states, tasksByMarker, waitFor, type World } from './helpers.js';
 
@@ -95,5 +96,21 @@ describe('Salesforce Bulk API 2.0 for a backlog', () => {
     const requests = world.salesforce.requests();
     assert.ok(requests.some((r) => r.method === 'GET' && r.url.includes(`/jobs/ingest/${finished}/successfulResults`)), 'the finished job’s results were read');
     assert.ok(requests.some((r) => r.method === 'PATCH' && r.url.endsWith(`/jobs/ingest/${neverClosed}`)), 'the never-closed job was aborted');
+  });
+  it('two lanes that both see a bulk-sized backlog take it whole: one job, not half each', async () => {
+    const { worker } = activities(world.runtime.context);
+    worker.stop();
+    const ids = await logMany('race', 2300);
+    const outbox = new Outbox(world.runtime.database.db, { leaseMs: 60_000 });
+    const claims = await Promise.all([1, 2, 3].map(() => outbox.claim(world.account.accountId, 'salesforce', 10_000, { exclusive: true })));
+    const sizes = claims.map((c) => c.length).sort((a, b) => b - a);
+    assert.deepEqual(sizes, [2300, 0, 0], 'one lane holds the whole backlog');
+    // Back to the queue, and delivered as one more job.
+    await outbox.retry(claims.flat().map((r) => r.id), { code: 'TEST', message: 'released' }, { delayMs: 0, unknown: false });
+    const before = world.salesforce.requests().filter((r) => r.method === 'POST' && /\/jobs\/ingest$/.test(r.url)).length;
+    worker.start();
+    await waitFor('delivered', async () => (await world.runtime.database.db.selectFrom('activity_deliveries').select('id').where('activity_id', 'in', ids).where('state', '=', 'delivered').execute()).length === ids.length, 60_000);
+    const after = world.salesforce.requests().filter((r) => r.method === 'POST' && /\/jobs\/ingest$/.test(r.url)).length;
+    assert.equal(after - before, 1, 'one more Bulk API 2.0 job');
   });
 });

@@ -113,6 +113,22 @@ describe('Marketo client: tokens, limits and faults against the emulator', () =>
     }
   });
 
+  it('times a write from when it is sent, not while it waits for a slot; a late answer is TIMEOUT, sent once', async () => {
+    const pair = await marketoPair({ latencyMs: 300 }, { limits: { maxConcurrent: 1 } });
+    try {
+      const activity = () => [{ leadId: 1, activityDate: new Date().toISOString(), activityTypeId: 100001, primaryAttributeValue: 'x' }];
+      // Three writes, one slot: the last waits ~600 ms for its turn, longer than its 500 ms limit.
+      const answers = await Promise.all([1, 2, 3].map(() => pair.client.addCustomActivities(activity(), { timeoutMs: 500 })));
+      assert.equal(answers.length, 3, 'none timed out while queued');
+      pair.emulator.knobs.latencyMs = 1500;
+      const before = pair.emulator.calls.filter((c) => c.path === '/rest/v1/activities/external.json').length;
+      await assert.rejects(pair.client.addCustomActivities(activity(), { timeoutMs: 300 }), (e: MarketoError) => e.code === 'TIMEOUT');
+      assert.equal(pair.emulator.calls.filter((c) => c.path === '/rest/v1/activities/external.json').length - before, 1, 'not sent again: it may have been added');
+    } finally {
+      await pair.close();
+    }
+  });
+
   it('stops every call to the instance after 607 until midnight US Central, and says so', async () => {
     const pair = await marketoPair({ dailyQuota: 5 });
     try {
