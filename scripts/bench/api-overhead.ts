@@ -12,7 +12,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import pino from 'pino';
 import Fastify from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { printTable, progress, progressDone, writeResults } from './lib.js';
@@ -40,6 +39,7 @@ async function serve() {
   const { createRuntime } = await import('../../service/src/runtime.js');
   const { capabilities } = await import('../../service/src/capabilities.js');
   const { Mailbox } = await import('../../service/src/sandbox/mailbox.js');
+  const { BatchedLogDestination } = await import('../../service/src/platform/log-destination.js');
 
   const bare = Fastify({ logger: false });
   bare.get('/bare', async () => PAYLOAD);
@@ -61,9 +61,9 @@ async function serve() {
     database: await openDatabase({}),
     capabilities: [...capabilities, benchCapability],
     worker: process.env.BENCH_WORKER !== '0',
-    // Every request's log lines are written as in production (pino's asynchronous destination, as
+    // Every request's log line is written as in production (the service's batched destination, as
     // for stdout), only to /dev/null so the terminal stays readable.
-    logStream: pino.destination({ dest: '/dev/null', sync: false }) as unknown as NodeJS.WritableStream,
+    logStream: BatchedLogDestination.toFile('/dev/null') as unknown as NodeJS.WritableStream,
   });
   await runtime.app.listen({ host: '127.0.0.1', port: 0 });
 
@@ -128,7 +128,7 @@ async function measure(url: string, headers: Record<string, string>, seconds: nu
 
 async function main() {
   const seconds = Number(process.argv[2] ?? 5);
-  const child = (server = fork(fileURLToPath(import.meta.url), ['--serve'], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  const child = (server = fork(fileURLToPath(import.meta.url), ['--serve'], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof', '--cpu-prof-interval=100'] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   const urls = await new Promise<{ bare: string; ours: string; accessToken: string }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { bare: string; ours: string; accessToken: string }));
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));

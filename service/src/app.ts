@@ -11,8 +11,8 @@ import type { Jobs } from './platform/jobs.js';
 import { ErrorBody, registerErrorHandler } from './platform/errors.js';
 import { loggerOptions } from './platform/logger.js';
 import { healthRoutes } from './platform/health-routes.js';
-import { requireBearerToken, type AccessTokenVerifier } from './platform/auth.js';
-import { requireSupportedPackage } from './platform/package-version.js';
+import { bearerTokenError, decorateCaller, type AccessTokenVerifier } from './platform/auth.js';
+import { packageRoutes, unsupportedPackage } from './platform/package-version.js';
 import { capabilities as defaultCapabilities, type Capability, type CapabilityContext } from './capabilities.js';
 
 export const SERVICE_VERSION = '1.0.0';
@@ -46,6 +46,11 @@ export interface BuildOptions {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
 export async function buildApp(deps: AppDependencies, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? loggerOptions(deps.config, options.logStream),
@@ -76,7 +81,7 @@ export async function buildApp(deps: AppDependencies, options: BuildOptions = {}
     const line = {
       method: request.method,
       // The path only: query strings may carry OAuth codes and tokens.
-      path: request.url.split('?', 1)[0],
+      path: pathOf(request.url),
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 10) / 10,
       account: request.accountId || undefined,
@@ -125,8 +130,13 @@ export async function buildApp(deps: AppDependencies, options: BuildOptions = {}
   const capabilities = deps.capabilities ?? defaultCapabilities;
   await app.register(
     async (api) => {
-      requireBearerToken(api, () => app.services.accessTokens as AccessTokenVerifier | undefined);
-      requireSupportedPackage(api);
+      decorateCaller(api);
+      // One callback hook for both checks (the hottest path of the service: no promise, one hook
+      // call): a Bearer token unless the route is public, then a package version still supported.
+      api.addHook('onRequest', (request, reply, done) => {
+        done(bearerTokenError(request, reply, app.services.accessTokens as AccessTokenVerifier | undefined) ?? unsupportedPackage(request));
+      });
+      packageRoutes(api);
       for (const capability of capabilities) if (capability.apiRoutes) await api.register(capability.apiRoutes);
     },
     { prefix: '/api/v1' },

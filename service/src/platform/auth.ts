@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from './errors.js';
 
 /** What a verified access token says about its caller. */
@@ -29,26 +29,30 @@ declare module 'fastify' {
 
 export const unauthorized = (message: string) => new AppError(401, 'unauthorized', message);
 
-/** Requires `Authorization: Bearer <token>` on every route of this scope unless it is public. */
-export function requireBearerToken(app: FastifyInstance, verifier: () => AccessTokenVerifier | undefined) {
+/**
+ * Checks `Authorization: Bearer <token>` (unless the route is public) and records the caller on the
+ * request; answers the error to fail the request with, or undefined.
+ */
+export function bearerTokenError(request: FastifyRequest, reply: FastifyReply, verifier: AccessTokenVerifier | undefined): AppError | undefined {
+  if (request.routeOptions.config?.public) return undefined;
+  const header = request.headers.authorization;
+  const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  if (!match?.[1]) {
+    reply.header('www-authenticate', 'Bearer realm="msi-actions"');
+    return unauthorized('This call needs an access token: send Authorization: Bearer <token> from POST /oauth/token.');
+  }
+  const caller = verifier?.verify(match[1]);
+  if (!caller) {
+    reply.header('www-authenticate', 'Bearer realm="msi-actions", error="invalid_token"');
+    return unauthorized('The access token is invalid or has expired. Request a new one from POST /oauth/token.');
+  }
+  request.caller = caller;
+  request.accountId = caller.accountId;
+  return undefined;
+}
+
+/** The request properties the checks above fill in. */
+export function decorateCaller(app: FastifyInstance) {
   app.decorateRequest('accountId', '');
   app.decorateRequest('caller', undefined);
-  // A callback hook, not an async one: no promise per request on the hottest path of the service.
-  app.addHook('onRequest', (request: FastifyRequest, reply, done) => {
-    if (request.routeOptions.config?.public) return done();
-    const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match?.[1]) {
-      reply.header('www-authenticate', 'Bearer realm="msi-actions"');
-      return done(unauthorized('This call needs an access token: send Authorization: Bearer <token> from POST /oauth/token.'));
-    }
-    const caller = verifier()?.verify(match[1]);
-    if (!caller) {
-      reply.header('www-authenticate', 'Bearer realm="msi-actions", error="invalid_token"');
-      return done(unauthorized('The access token is invalid or has expired. Request a new one from POST /oauth/token.'));
-    }
-    request.caller = caller;
-    request.accountId = caller.accountId;
-    done();
-  });
 }

@@ -1,5 +1,6 @@
 import type { FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
+import { BatchedLogDestination } from './log-destination.js';
 
 const SECRET_KEYS = ['password', 'secret', 'clientSecret', 'client_secret', 'accessToken', 'access_token', 'refreshToken', 'refresh_token', 'token', 'claimCode'];
 
@@ -10,6 +11,14 @@ const SECRET_KEYS = ['password', 'secret', 'clientSecret', 'client_secret', 'acc
  * paths: pino checks each of them on every line, and every request writes one.
  */
 export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', ...SECRET_KEYS];
+
+let stdout: BatchedLogDestination | undefined;
+
+/** The process's log destination: standard output, written in batches (see BatchedLogDestination). */
+export function stdoutLogDestination(): BatchedLogDestination {
+  stdout ??= new BatchedLogDestination(1);
+  return stdout;
+}
 
 export function loggerOptions(config: Pick<Config, 'logLevel'>, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
   return {
@@ -24,7 +33,7 @@ export function loggerOptions(config: Pick<Config, 'logLevel'>, stream?: NodeJS.
         userAgent: req.headers['user-agent'],
       }),
     },
-    ...(stream ? { stream } : {}),
+    stream: stream ?? stdoutLogDestination(),
   } as FastifyServerOptions['logger'];
 }
 

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { AppError } from './errors.js';
 
@@ -39,22 +39,22 @@ export function packageSupport(version: string | undefined) {
  * 426 with a code the setup page turns into "upgrade the package"; calls without the header (the
  * console, scripts) are served.
  */
-export function requireSupportedPackage(app: FastifyInstance) {
-  app.addHook('onRequest', (request, _reply, done) => {
-    const header = request.headers[PACKAGE_VERSION_HEADER];
-    if (typeof header !== 'string' || request.url.startsWith('/api/v1/package')) return done();
-    const support = packageSupport(header.trim());
-    if (support.supported) return done();
-    done(
-      new AppError(
-        426,
-        'package_version_unsupported',
-        `MSI Actions package ${header.trim()} is no longer supported: upgrade to ${LATEST_PACKAGE_VERSION} or later (at least ${MINIMUM_PACKAGE_VERSION}).`,
-        { minimumPackageVersion: MINIMUM_PACKAGE_VERSION, latestPackageVersion: LATEST_PACKAGE_VERSION },
-      ),
-    );
-  });
+/** Why a call from this package version is refused (426), or undefined when it may go on. */
+export function unsupportedPackage(request: FastifyRequest): AppError | undefined {
+  const header = request.headers[PACKAGE_VERSION_HEADER];
+  if (typeof header !== 'string' || request.url.startsWith('/api/v1/package')) return undefined;
+  const support = packageSupport(header.trim());
+  if (support.supported) return undefined;
+  return new AppError(
+    426,
+    'package_version_unsupported',
+    `MSI Actions package ${header.trim()} is no longer supported: upgrade to ${LATEST_PACKAGE_VERSION} or later (at least ${MINIMUM_PACKAGE_VERSION}).`,
+    { minimumPackageVersion: MINIMUM_PACKAGE_VERSION, latestPackageVersion: LATEST_PACKAGE_VERSION },
+  );
+}
 
+/** `GET /api/v1/package`: what an installed package asks before it shows an upgrade banner. */
+export function packageRoutes(app: FastifyInstance) {
   app.get(
     '/package',
     {
