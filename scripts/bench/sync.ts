@@ -44,7 +44,13 @@ async function serve(people: number): Promise<void> {
       }
       process.send!({ changed: ids.length });
     } else {
-      process.send!({ stats: emulator.stats() });
+      // Calls by method and path (export ids folded), to see where a load's calls go.
+      const byPath: Record<string, number> = {};
+      for (const c of emulator.calls) {
+        const key = `${c.method} ${c.path.replace(/\/export\/[^/]+\//, '/export/{id}/')}${c.code ? ` (${c.code})` : ''}`;
+        byPath[key] = (byPath[key] ?? 0) + 1;
+      }
+      process.send!({ stats: { ...emulator.stats(), byPath } });
     }
   });
   process.send!({
@@ -162,6 +168,8 @@ async function runBackend(
     // Quiet the incremental runs while the ceiling is measured.
     await api('POST', '/sync/pause');
     const loadCalls = ((await status()).marketoCallsToday as number) - callsBefore;
+    const emulatorStats = await ask<{ byPath: Record<string, number> }>(child, { stats: true }, 'stats');
+    console.log(`[${name}] Marketo calls by path: ${JSON.stringify(emulatorStats.byPath)}`);
     if (s.run.counts.read !== people) throw new Error(`read ${s.run.counts.read} of ${people}`);
     console.log(
       `[${name}] loaded in ${seconds.toFixed(1)} s: ${s.run.counts.inserted.toLocaleString('en-US')} people with an owner, ${s.run.counts.skipped.toLocaleString('en-US')} skipped, ${loadCalls} Marketo calls, peak RSS ${mb(peak)} MB`,

@@ -81,6 +81,7 @@ function isoSeconds(ms: number): string {
  */
 export class SyncEngine {
   readonly db: Sdb;
+  private readonly fieldPlans = new Map<string, FieldPlan>();
 
   constructor(
     private readonly database: Db,
@@ -611,8 +612,21 @@ export class SyncEngine {
 
   // --- jobs: planning the initial load ---
 
+  /**
+   * The run's field plan. Described once per run and process, not once per window: the load's
+   * fields are fixed when it is planned, and a describe per window spent a Marketo call (and a
+   * place in the 100-per-20-s window) on every one of them.
+   */
   private async fieldPlan(client: MarketoClient, run: RunRow): Promise<FieldPlan> {
-    return resolveFields(await client.describe(), run.owner_field, run.extra_fields ?? []);
+    const key = `${run.id}|${run.owner_field}|${JSON.stringify(run.extra_fields ?? [])}`;
+    let plan = this.fieldPlans.get(key);
+    if (!plan) {
+      plan = resolveFields(await client.describe(), run.owner_field, run.extra_fields ?? []);
+      // A few runs' worth: each account has one active run; old keys are simply dropped.
+      if (this.fieldPlans.size >= 200) this.fieldPlans.clear();
+      this.fieldPlans.set(key, plan);
+    }
+    return plan;
   }
 
   async plan(runId: string): Promise<void> {
@@ -889,6 +903,10 @@ export class SyncEngine {
       await this.fenced(this.database, w.id, me, { export_id: exportId, export_status: status });
     }
     const deadline = Date.now() + syncTuning.inlineWaitMs;
+    // Marketo works its export queue in order, two at a time: an export still Queued waits for the
+    // ones ahead, so it is asked less and less often (each status call counts against the 100 per
+    // 20 s that the other windows' create, enqueue and file calls need too).
+    let queuedAnswers = 0;
     for (;;) {
       if (status === 'Created') {
         try {
@@ -908,6 +926,12 @@ export class SyncEngine {
           ? (w.export_job as unknown as LeadExportJob)
           : await client.getLeadExportStatus(exportId);
       status = job.status;
+      if (status === 'Completed' && job.numberOfRecords === 0) {
+        // Nobody was created in this window (a gap in the instance's history): no file to fetch.
+        await this.fenced(this.database, w.id, me, { export_status: status, export_job: JSON.stringify(job) });
+        await this.finishWindow(run.id, w.id, me);
+        return;
+      }
       if (status === 'Completed') {
         await this.fenced(this.database, w.id, me, {
           state: 'reading',
@@ -924,11 +948,13 @@ export class SyncEngine {
         );
       }
       await this.fenced(this.database, w.id, me, { export_status: status });
-      if (Date.now() + syncTuning.pollMs > deadline) {
-        await this.later(run.id, w.id, me, syncTuning.pollMs);
+      queuedAnswers = status === 'Queued' ? queuedAnswers + 1 : 0;
+      const wait = syncTuning.pollMs * 2 ** Math.min(queuedAnswers, 3);
+      if (Date.now() + wait > deadline) {
+        await this.later(run.id, w.id, me, wait);
         return;
       }
-      await sleep(syncTuning.pollMs);
+      await sleep(wait);
     }
   }
 
