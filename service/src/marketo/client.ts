@@ -354,8 +354,10 @@ export class MarketoClient {
     return result[0]!;
   }
 
-  /** Adds up to 300 activities. Not resent after an HTTP 5xx: Marketo may have added them. */
-  /** Not idempotent: after a timeout (`TIMEOUT`) or a 5xx the activities may or may not have been added. */
+  /**
+   * Adds up to 300 activities. Not resent after an HTTP 5xx or a `TIMEOUT` (`timeoutMs`, counted from
+   * sending): Marketo may have added them.
+   */
   async addCustomActivities(input: CustomActivityInput[], options: { timeoutMs?: number } = {}): Promise<CustomActivityResult[]> {
     return (await this.call('POST', this.rest('/v1/activities/external.json'), { json: { input }, idempotent: false, timeoutMs: options.timeoutMs })).result as CustomActivityResult[];
   }

@@ -617,9 +617,9 @@ export class SyncEngine {
    * fields are fixed when it is planned, and a describe per window spent a Marketo call (and a
    * place in the 100-per-20-s window) on every one of them.
    */
-  private async fieldPlan(client: MarketoClient, run: RunRow): Promise<FieldPlan> {
+  private async fieldPlan(client: MarketoClient, run: RunRow, options: { fresh?: boolean } = {}): Promise<FieldPlan> {
     const key = `${run.id}|${run.owner_field}|${JSON.stringify(run.extra_fields ?? [])}`;
-    let plan = this.fieldPlans.get(key);
+    let plan = options.fresh ? undefined : this.fieldPlans.get(key);
     if (!plan) {
       plan = resolveFields(await client.describe(), run.owner_field, run.extra_fields ?? []);
       // A few runs' worth: each account has one active run; old keys are simply dropped.
@@ -1120,7 +1120,8 @@ export class SyncEngine {
     let nextAt = startedAt + settings.intervalSeconds * 1000;
     try {
       const client = await this.connections.clientFor(run.account_id);
-      const plan = await this.fieldPlan(client, run);
+      // Each incremental run describes again: a field renamed or removed in Marketo since shows up here.
+      const plan = await this.fieldPlan(client, run, { fresh: true });
       const map = rowMapper(plan);
       const watched = plan.request.filter((f) => f !== 'id' && f !== 'createdAt' && f !== 'updatedAt');
       let token = run.paging_token!;
