@@ -105,12 +105,20 @@ describe('Salesforce Bulk API 2.0 for a backlog', () => {
     const claims = await Promise.all([1, 2, 3].map(() => outbox.claim(world.account.accountId, 'salesforce', 10_000, { exclusive: true })));
     const sizes = claims.map((c) => c.length).sort((a, b) => b - a);
     assert.deepEqual(sizes, [2300, 0, 0], 'one lane holds the whole backlog');
-    // Back to the queue, and delivered as one more job.
+    // Back to the queue: delivered as one more job, each Task once.
     await outbox.retry(claims.flat().map((r) => r.id), { code: 'TEST', message: 'released' }, { delayMs: 0, unknown: false });
-    const before = world.salesforce.requests().filter((r) => r.method === 'POST' && /\/jobs\/ingest$/.test(r.url)).length;
+    const ingestJobs = () => world.salesforce.requests().filter((r) => r.method === 'POST' && /\/jobs\/ingest$/.test(r.url)).length;
+    const before = ingestJobs();
     worker.start();
-    await waitFor('delivered', async () => (await world.runtime.database.db.selectFrom('activity_deliveries').select('id').where('activity_id', 'in', ids).where('state', '=', 'delivered').execute()).length === ids.length, 60_000);
-    const after = world.salesforce.requests().filter((r) => r.method === 'POST' && /\/jobs\/ingest$/.test(r.url)).length;
-    assert.equal(after - before, 1, 'one more Bulk API 2.0 job');
+    await waitFor(
+      'delivered to Salesforce',
+      async () =>
+        (await world.runtime.database.db.selectFrom('activity_deliveries').select('id').where('system', '=', 'salesforce').where('activity_id', 'in', ids).where('state', '=', 'delivered').execute()).length === ids.length,
+      60_000,
+    );
+    assert.equal(ingestJobs() - before, 1, 'one more Bulk API 2.0 job');
+    const tasks = tasksByMarker(world.salesforce);
+    assert.equal(tasks.size, 2500 + 5 + 2300);
+    assert.ok([...tasks.values()].every((t) => t.length === 1), 'every Task exactly once');
   });
 });
