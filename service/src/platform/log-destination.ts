@@ -57,15 +57,28 @@ export class BatchedLogDestination {
     return true;
   }
 
-  /** Starts writing what is gathered (one write in flight at a time, so lines keep their order). */
+  /**
+   * Writes what is gathered with one synchronous write: 16 KiB to a file or pipe takes microseconds,
+   * and no thread-pool round trip per batch. Only a non-blocking pipe that is full (EAGAIN) hands
+   * the rest to an asynchronous write; lines keep gathering meanwhile and keep their order.
+   */
   private startWrite(): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
     }
     if (this.writing || this.size === 0) return;
+    const buffer = this.take();
+    let offset = 0;
+    try {
+      while (offset < buffer.length) offset += fs.writeSync(this.fd, buffer, offset, buffer.length - offset);
+      return;
+    } catch (error) {
+      // The destination is gone (closed pipe): nothing sensible to do with these lines.
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') return;
+    }
     this.writing = true;
-    this.writeOut(this.take(), 0);
+    this.writeOut(buffer, offset);
   }
 
   /** Writes everything gathered now (process exit, shutdown); waits for nothing. */
