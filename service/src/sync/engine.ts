@@ -82,6 +82,7 @@ function isoSeconds(ms: number): string {
 export class SyncEngine {
   readonly db: Sdb;
   private readonly fieldPlans = new Map<string, FieldPlan>();
+  private readonly peopleCountCache = new Map<string, { key: string; at: number; costMs: number; value: { total: number; removed: number } }>();
 
   constructor(
     private readonly database: Db,
@@ -463,11 +464,7 @@ export class SyncEngine {
   async status(accountId: string) {
     const run = await this.activeRun(this.db as unknown as Db, accountId);
     const connection = await this.connections.status(accountId);
-    const persons = await this.db
-      .selectFrom('persons')
-      .select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.count<number>('removed_at').as('removed')])
-      .where('account_id', '=', accountId)
-      .executeTakeFirst();
+    const persons = await this.peopleCounts(accountId, run);
     const settings = await this.settings(accountId);
     return {
       phase: this.phaseOf(run),
@@ -481,6 +478,34 @@ export class SyncEngine {
       },
       run: run ? this.runView(run) : null,
     };
+  }
+
+  /**
+   * Active and removed people of the account. Counting 1.5 M rows takes a good part of a second, and
+   * the setup page polls the status every few seconds while a load runs: the count is kept until the
+   * run records a change (every write adds to the run's counters), and during an initial load reused
+   * for a while (the run's own counters show the progress meanwhile).
+   */
+  private async peopleCounts(accountId: string, run: RunRow | undefined): Promise<{ total: number; removed: number }> {
+    const key = run
+      ? [run.id, run.phase, run.read_count, run.inserted_count, run.updated_count, run.removed_count, run.incremental_runs].join(':')
+      : 'none';
+    const now = Date.now();
+    const cached = this.peopleCountCache.get(accountId);
+    if (cached) {
+      const age = now - cached.at;
+      if (cached.key === key && age < 60_000) return cached.value;
+      if (run?.phase === 'initial_load' && age < Math.max(5000, cached.costMs * 50)) return cached.value;
+    }
+    const started = performance.now();
+    const row = await this.db
+      .selectFrom('persons')
+      .select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.count<number>('removed_at').as('removed')])
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+    const value = { total: Number(row?.total ?? 0), removed: Number(row?.removed ?? 0) };
+    this.peopleCountCache.set(accountId, { key, at: now, costMs: performance.now() - started, value });
+    return value;
   }
 
   async runs(accountId: string, limit = 50) {

@@ -120,4 +120,23 @@ export const syncMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  '0401_persons_account_key': {
+    // The initial load writes up to 1.5 M person rows. A foreign key checks (and share-locks) the
+    // account row once per row: that doubled the cost of every insert, and two writers locking the
+    // same account row made it worse. The rows are written only by the account's own sync run
+    // (whose key does tie it to the account); deleting an account still removes its people, by a
+    // trigger that runs once per deleted account instead of a check per inserted person.
+    async up(db: Kysely<unknown>) {
+      await sql`
+        alter table persons drop constraint if exists persons_account_id_fkey;
+        create or replace function persons_remove_with_account() returns trigger language plpgsql as $$
+        begin
+          delete from persons where account_id = old.id;
+          return old;
+        end $$;
+        create trigger persons_remove_with_account after delete on accounts
+          for each row execute function persons_remove_with_account();
+      `.execute(db);
+    },
+  },
 };

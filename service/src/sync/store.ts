@@ -113,11 +113,19 @@ export async function writeBatch(
 /** Marks people removed (kept, with when and why); returns how many left the active set now. */
 export async function markRemoved(db: DbOrTx, accountId: string, ids: number[], reason: string): Promise<number> {
   if (ids.length === 0) return 0;
-  // = any(array) is an index condition on the primary key whatever the statistics say (a semi-join
-  // against a set-returning function was planned as a nested loop over the account's rows).
+  // The id range makes the primary-key scan cover only these ids whatever the statistics say. With
+  // `= any(array)` alone, a table not analysed since it grew (no autovacuum on PGlite, or a load
+  // faster than autovacuum) was scanned for the whole account on every batch: quadratic in a load.
+  let min = ids[0]!;
+  let max = ids[0]!;
+  for (const id of ids) {
+    if (id < min) min = id;
+    if (id > max) max = id;
+  }
   const result = await sql`
     update persons set removed_at = now(), removed_reason = ${reason}, synced_at = now()
     where account_id = ${accountId}::uuid
+      and marketo_id between ${min} and ${max}
       and marketo_id = any(${`{${ids.join(',')}}`}::bigint[])
       and removed_at is null`.execute(db);
   return Number(result.numAffectedRows ?? 0);
