@@ -114,7 +114,6 @@ async function runBackend(
     pollMs: 200,
     inlineWaitMs: 600_000,
     superviseMs: 5000,
-    batchSize: 5000,
     pollingIntervalSeconds: 0.5,
     workQueues: true,
   });
