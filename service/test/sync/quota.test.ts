@@ -38,16 +38,23 @@ describe('initial load when the daily export allocation runs out', () => {
     assert.ok(waiting.run.errors.some((e: { code: string }) => e.code === '1029'), JSON.stringify(waiting.run.errors));
     assert.ok(waiting.run.counts.read < 600, 'the load stopped part-way');
 
-    // Midnight comes: Marketo's allocation is back, and the waits are due.
+    // Midnight comes: Marketo's allocation is back, and the waits are due. A window that met the
+    // quota a moment before is set to wait for midnight too: those waits come due as well.
     emulator.bulk.limits.dailyExportBytes = Number.MAX_SAFE_INTEGER;
     const db = runtime.database.db;
-    await sql`update sync_runs set waiting_until = now() where account_id = ${account.accountId}::uuid and active`.execute(db);
-    await sql`update sync_windows set next_attempt_at = now() where account_id = ${account.accountId}::uuid and state <> 'done'`.execute(db);
-
-    const done = await waitFor('the rest of the load', async () => {
-      const s = await syncStatus(runtime, account);
-      return s.phase === 'incremental' && s;
-    });
+    const midnightHasCome = async () => {
+      await sql`update sync_runs set waiting_until = now() where account_id = ${account.accountId}::uuid and active and waiting_until > now()`.execute(db);
+      await sql`update sync_windows set next_attempt_at = now() where account_id = ${account.accountId}::uuid and state <> 'done' and next_attempt_at > now() + interval '1 hour'`.execute(db);
+    };
+    const done = await waitFor(
+      'the rest of the load',
+      async () => {
+        await midnightHasCome();
+        const s = await syncStatus(runtime, account);
+        return s.phase === 'incremental' && s;
+      },
+      60_000,
+    );
     assert.equal(done.run.counts.inserted, qualifyingIds(emulator).length);
     const rows = (await sql<{ marketo_id: number }>`select marketo_id from persons where account_id = ${account.accountId}::uuid order by marketo_id`.execute(db)).rows;
     assert.deepEqual(
