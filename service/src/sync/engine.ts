@@ -22,7 +22,7 @@ import {
   type Mapped,
 } from './fields.js';
 import { probeIds } from './probe.js';
-import { addCounts, addToRun, emptyCounts, markRemoved, writeBatch, type BatchCounts } from './store.js';
+import { addCounts, addToRun, emptyCounts, markRemoved, removeUnseen, writeBatch, type BatchCounts } from './store.js';
 import type { ExtraField, SyncError, SyncTables } from './tables.js';
 import { deletedEveryRuns, syncTuning } from './tuning.js';
 
@@ -525,8 +525,8 @@ export class SyncEngine {
     return Math.max(1, Math.ceil(syncTuning.superviseMs / 1000));
   }
 
-  private async run(runId: string): Promise<RunRow | undefined> {
-    return this.db.selectFrom('sync_runs').selectAll().where('id', '=', runId).executeTakeFirst();
+  private async run(runId: string, db: DbOrTx = this.database): Promise<RunRow | undefined> {
+    return sdb(db).selectFrom('sync_runs').selectAll().where('id', '=', runId).executeTakeFirst();
   }
 
   private async recordRunError(runId: string, accountId: string, error: unknown, step: string): Promise<void> {
@@ -1010,7 +1010,7 @@ export class SyncEngine {
       await this.pipeline(rows, async (batch) => {
         const mapped = batch.map((r) => map(r));
         await this.database.transaction().execute(async (tx) => {
-          const counts = await writeBatch(tx, run.account_id, mapped, { removedReason: 'owner_removed' });
+          const counts = await writeBatch(tx, run.account_id, mapped, { removedReason: 'owner_removed', markSeenSince: this.seenSince(run) });
           await addToRun(tx, run.id, counts);
           await this.fenced(tx, w.id, me, { rows_done: done + batch.length });
         });
@@ -1082,7 +1082,7 @@ export class SyncEngine {
       const mapped = page.result.map((r) => map(r));
       const next = last + 1;
       await this.database.transaction().execute(async (tx) => {
-        const counts = await writeBatch(tx, run.account_id, mapped, { removedReason: 'owner_removed' });
+        const counts = await writeBatch(tx, run.account_id, mapped, { removedReason: 'owner_removed', markSeenSince: this.seenSince(run) });
         await addToRun(tx, run.id, counts);
         await this.fenced(tx, w.id, me, { cursor_id: next, rows_done: done + page.result.length });
       });
@@ -1090,6 +1090,15 @@ export class SyncEngine {
       cursor = next;
     }
     await this.finishWindow(run.id, w.id, me);
+  }
+
+  /**
+   * For a full resync read through bulk exports (createdAt windows cover everyone from the oldest
+   * person to the load's start), the moment before which a person counts as not seen by this run.
+   * REST id ranges end at the probed highest id and may miss people above it: no removal then.
+   */
+  private seenSince(run: RunRow): Date | undefined {
+    return run.kind === 'resync' && run.method === 'bulk' ? new Date(run.started_at) : undefined;
   }
 
   private async finishWindow(runId: string, windowId: string, me: string): Promise<void> {
@@ -1107,6 +1116,12 @@ export class SyncEngine {
         where id = ${runId}::uuid returning windows_done as done, windows_planned as planned`.execute(tx);
       const c = counts.rows[0];
       if (!c || Number(c.done) < Number(c.planned)) return;
+      const run = await this.run(runId, tx);
+      const since = run ? this.seenSince(run) : undefined;
+      if (run && since && run.phase === 'initial_load') {
+        const removed = await removeUnseen(tx, run.account_id, since);
+        if (removed > 0) await addToRun(tx, runId, { ...emptyCounts(), removed });
+      }
       // The last window: exactly one worker sees the full count, the phase switch is conditional anyway.
       const switched = await sdb(tx)
         .updateTable('sync_runs')

@@ -63,7 +63,16 @@ export async function writeBatch(
   db: DbOrTx,
   accountId: string,
   mapped: Mapped[],
-  options: { removedReason: string; missingIds?: number[]; missingReason?: string },
+  options: {
+    removedReason: string;
+    missingIds?: number[];
+    missingReason?: string;
+    /**
+     * A full resync: people of this batch last synced before this time are marked seen (synced_at)
+     * even when nothing changed, so the people the resync never saw can be told apart at its end.
+     */
+    markSeenSince?: Date;
+  },
 ): Promise<BatchCounts> {
   const counts = emptyCounts();
   counts.read = mapped.length;
@@ -79,6 +88,15 @@ export async function writeBatch(
   if (people.size > 0) {
     // Ascending ids: two writers touching neighbouring rows lock them in one order (no deadlock).
     const rows = [...people.values()].sort((a, b) => a.marketo_id - b.marketo_id);
+    if (options.markSeenSince) {
+      const ids = rows.map((r) => r.marketo_id);
+      await sql`
+        update persons set synced_at = now()
+        where account_id = ${accountId}::uuid
+          and marketo_id between ${ids[0]!} and ${ids[ids.length - 1]!}
+          and marketo_id = any(${`{${ids.join(',')}}`}::bigint[])
+          and synced_at < ${options.markSeenSince}`.execute(db);
+    }
     const result = await sql<{ inserted: number; updated: number }>`
       with input as (
         select * from json_to_recordset(${JSON.stringify(rows)}::json) as t(${RECORD_TYPE})
@@ -150,4 +168,15 @@ export async function addToRun(db: DbOrTx, runId: string, counts: BatchCounts): 
       skipped_count = skipped_count + ${skipped},
       skipped_reasons = ${reasons}
     where id = ${runId}::uuid`.execute(db);
+}
+
+/**
+ * The end of a full resync: people still active that the resync never saw (their last sync is
+ * older than the run) are no longer in Marketo, deleted while nothing watched. Returns how many.
+ */
+export async function removeUnseen(db: DbOrTx, accountId: string, runStartedAt: Date): Promise<number> {
+  const result = await sql`
+    update persons set removed_at = now(), removed_reason = 'deleted', synced_at = now()
+    where account_id = ${accountId}::uuid and removed_at is null and synced_at < ${runStartedAt}`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
 }

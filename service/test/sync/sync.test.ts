@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import type { MarketoEmulator } from '../../../emulators/marketo/index.js';
+import { ACTIVITY_DELETE_LEAD } from '../../../emulators/marketo/database.js';
 import { createActiveAccount, type ActiveAccount } from '../helpers/accounts.js';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { connectMarketo, qualifyingIds, startEmulator, syncStatus, tuneForTests, waitFor } from './helpers.js';
@@ -267,6 +268,27 @@ describe('data sync: preview, initial load, incremental, status, admin actions',
       ['sync.settings', 'sync.start', 'sync.pause', 'sync.resume', 'sync.resync'],
     );
     assert.ok(audit.every((a) => a.actor.startsWith(actor['x-msi-actor'])));
+  });
+
+  it('a full resync removes people deleted in Marketo while nothing watched, and touches nobody else', async () => {
+    const before = await syncStatus(runtime, account);
+    const gone = qualifyingIds(emulator)[3]!;
+    emulator.deletePerson(gone);
+    // Deleted so long ago that Marketo no longer lists it among deleted leads (it keeps 90 days).
+    const at = emulator.db.activities.findIndex((a) => a.leadId === gone && a.activityTypeId === ACTIVITY_DELETE_LEAD);
+    emulator.db.activities.splice(at, 1);
+    const resync = await api(account, 'POST', '/sync/resync');
+    assert.equal(resync.statusCode, 202, resync.body);
+    const done = await waitFor('the second resync', async () => {
+      const s = await syncStatus(runtime, account);
+      return s.phase === 'incremental' && s.run.id !== before.run.id && s;
+    });
+    const row = (await sql<{ removed_at: Date | null; removed_reason: string | null }>`select removed_at, removed_reason from persons where account_id = ${account.accountId} and marketo_id = ${gone}`.execute(runtime.database.db)).rows[0]!;
+    assert.ok(row.removed_at, 'no longer active');
+    assert.equal(row.removed_reason, 'deleted');
+    assert.ok(done.run.counts.removed >= 1);
+    assert.equal(done.run.counts.updated, 0, 'the others were seen, not rewritten');
+    assert.equal(done.people.active, qualifyingIds(emulator).length);
   });
 
   it('the original user cannot be deleted or deactivated once the sync has started', async () => {
