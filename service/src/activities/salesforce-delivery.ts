@@ -21,6 +21,7 @@ interface SaveResult {
 interface IngestJob {
   id: string;
   state: 'Open' | 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
+  numberRecordsProcessed?: number;
   errorMessage?: string;
 }
 
@@ -281,12 +282,24 @@ export class SalesforceDelivery {
     try {
       for (;;) {
         job = await withTimeout(connection.request<IngestJob>(`/jobs/ingest/${jobId}`), this.tuning.callTimeoutMs, 'Salesforce Bulk API 2.0 job status');
-        if (job.state === 'JobComplete' || job.state === 'Failed' || job.state === 'Aborted') break;
-        if (job.state === 'Open') {
-          // The upload never completed, so Salesforce processes none of it.
-          await withTimeout(connection.requestPatch(`/jobs/ingest/${jobId}`, { state: 'Aborted' }), this.tuning.callTimeoutMs, 'Salesforce Bulk API 2.0 abort');
+        if (job.state === 'JobComplete' || job.state === 'Failed') break;
+        if (job.state === 'Aborted') {
+          // An aborted job has no result files. Nothing processed: nothing was created, send again.
+          // Otherwise some Tasks may exist (aborted mid-run): searched for before anything is resent.
+          const processed = Number(job.numberRecordsProcessed ?? 0);
           await this.outbox.setBulkJob(ids, null);
-          return this.outbox.retry(ids, { code: 'BULK_JOB_ABORTED', message: `Bulk job ${jobId} was never closed; sent again` }, { delayMs: 0, unknown: false });
+          return this.outbox.retry(
+            ids,
+            { code: 'BULK_JOB_ABORTED', message: `Bulk job ${jobId} was aborted after ${processed} records; sent again` },
+            processed === 0 ? { delayMs: 0, unknown: false } : { delayMs: this.tuning.settleMs, unknown: true },
+          );
+        }
+        if (job.state === 'Open') {
+          // Never closed as far as Salesforce has told us. A close that timed out on our side may
+          // still land before the abort does, and then the job runs: so the job is aborted and read
+          // again, and its processed count says whether anything can exist.
+          await withTimeout(connection.requestPatch(`/jobs/ingest/${jobId}`, { state: 'Aborted' }), this.tuning.callTimeoutMs, 'Salesforce Bulk API 2.0 abort');
+          continue;
         }
         if (Date.now() > deadline) {
           return this.outbox.retry(ids, { code: 'BULK_JOB_IN_PROGRESS', message: `Bulk job ${jobId} is still ${job.state}` }, { delayMs: 30_000, unknown: true });

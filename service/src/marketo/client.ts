@@ -378,6 +378,9 @@ export class MarketoClient {
     } catch (error) {
       // A resent enqueue whose first try got through: the job is queued, which is what was asked.
       if (error instanceof MarketoError && error.code === '1029' && /already queued/i.test(error.message)) return this.getLeadExportStatus(exportId);
+      // Enqueued by an earlier try whose answer was lost (a crash, a cut connection), and already
+      // further along: its status is what the caller needs.
+      if (error instanceof MarketoError && error.code === '1003' && /cannot be enqueued/i.test(error.message)) return this.getLeadExportStatus(exportId);
       throw error;
     }
   }

@@ -23,6 +23,14 @@ describe('Marketo client: bulk lead extract against the emulator', () => {
     return pair.client.waitForLeadExport(created.exportId, { pollMs: 10 });
   }
 
+  it('an enqueue resent after the first one got through answers the job’s status (queued or already done)', async () => {
+    const job = await exportAll();
+    assert.equal(job.status, 'Completed');
+    // Marketo answers 1003 for a job past Created; a worker that crashed after enqueueing sends it again.
+    const again = await pair.client.enqueueLeadExport(job.exportId);
+    assert.equal(again.status, 'Completed');
+  });
+
   it('exports, streams and verifies a file: rows in batches, null for empty values, checksum checked', async () => {
     const job = await exportAll();
     assert.equal(job.numberOfRecords, 2500);
