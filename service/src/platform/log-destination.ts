@@ -63,40 +63,39 @@ export class BatchedLogDestination {
    * the rest to an asynchronous write; lines keep gathering meanwhile and keep their order.
    */
   private startWrite(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
+    this.clearTimer();
     if (this.writing || this.size === 0) return;
     const buffer = this.take();
-    let offset = 0;
-    try {
-      while (offset < buffer.length) offset += fs.writeSync(this.fd, buffer, offset, buffer.length - offset);
-      return;
-    } catch (error) {
-      // The destination is gone (closed pipe): nothing sensible to do with these lines.
-      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') return;
-    }
+    const offset = this.writeSync(buffer);
+    if (offset === null) return;
     this.writing = true;
     this.writeOut(buffer, offset);
   }
 
   /** Writes everything gathered now (process exit, shutdown); waits for nothing. */
   flushSync(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
+    this.clearTimer();
     const buffer = this.take();
-    let offset = 0;
-    while (offset < buffer.length) {
-      try {
-        offset += fs.writeSync(this.fd, buffer, offset, buffer.length - offset);
-      } catch (error) {
-        // A non-blocking pipe that is full: try again; anything else, give up on these lines.
-        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') return;
-      }
+    // At exit there is no later: a full non-blocking pipe is tried until it takes the rest.
+    for (let offset = this.writeSync(buffer); offset !== null; offset = this.writeSync(buffer, offset));
+  }
+
+  /**
+   * Writes from `offset` on; null when done (or the destination is gone: nothing sensible to do with
+   * these lines), else the offset reached when a non-blocking pipe was full (EAGAIN).
+   */
+  private writeSync(buffer: Buffer, offset = 0): number | null {
+    try {
+      while (offset < buffer.length) offset += fs.writeSync(this.fd, buffer, offset, buffer.length - offset);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') return offset;
     }
+    return null;
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
   }
 
   /** pino's logger.flush(callback) calls this: everything gathered is written before the callback. */

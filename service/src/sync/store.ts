@@ -89,13 +89,9 @@ export async function writeBatch(
     // Ascending ids: two writers touching neighbouring rows lock them in one order (no deadlock).
     const rows = [...people.values()].sort((a, b) => a.marketo_id - b.marketo_id);
     if (options.markSeenSince) {
-      const ids = rows.map((r) => r.marketo_id);
       await sql`
         update persons set synced_at = now()
-        where account_id = ${accountId}::uuid
-          and marketo_id between ${ids[0]!} and ${ids[ids.length - 1]!}
-          and marketo_id = any(${`{${ids.join(',')}}`}::bigint[])
-          and synced_at < ${options.markSeenSince}`.execute(db);
+        where ${thesePeople(accountId, rows.map((r) => r.marketo_id))} and synced_at < ${options.markSeenSince}`.execute(db);
     }
     const result = await sql<{ inserted: number; updated: number }>`
       with input as (
@@ -128,23 +124,28 @@ export async function writeBatch(
   return counts;
 }
 
-/** Marks people removed (kept, with when and why); returns how many left the active set now. */
-export async function markRemoved(db: DbOrTx, accountId: string, ids: number[], reason: string): Promise<number> {
-  if (ids.length === 0) return 0;
-  // The id range makes the primary-key scan cover only these ids whatever the statistics say. With
-  // `= any(array)` alone, a table not analysed since it grew (no autovacuum on PGlite, or a load
-  // faster than autovacuum) was scanned for the whole account on every batch: quadratic in a load.
+/**
+ * `account_id = … and marketo_id = any(ids)`, with the ids' range as well: the range makes the
+ * primary-key scan cover only these ids whatever the statistics say. With `= any(array)` alone, a
+ * table not analysed since it grew (no autovacuum on PGlite, or a load faster than autovacuum) was
+ * scanned for the whole account on every batch: quadratic in a load.
+ */
+function thesePeople(accountId: string, ids: number[]) {
   let min = ids[0]!;
   let max = ids[0]!;
   for (const id of ids) {
     if (id < min) min = id;
     if (id > max) max = id;
   }
+  return sql`account_id = ${accountId}::uuid and marketo_id between ${min} and ${max} and marketo_id = any(${`{${ids.join(',')}}`}::bigint[])`;
+}
+
+/** Marks people removed (kept, with when and why); returns how many left the active set now. */
+export async function markRemoved(db: DbOrTx, accountId: string, ids: number[], reason: string): Promise<number> {
+  if (ids.length === 0) return 0;
   const result = await sql`
     update persons set removed_at = now(), removed_reason = ${reason}, synced_at = now()
-    where account_id = ${accountId}::uuid
-      and marketo_id between ${min} and ${max}
-      and marketo_id = any(${`{${ids.join(',')}}`}::bigint[])
+    where ${thesePeople(accountId, ids)}
       and removed_at is null`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
