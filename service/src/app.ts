@@ -9,7 +9,7 @@ import type { Config } from './platform/config.js';
 import type { Database } from './platform/database.js';
 import type { Jobs } from './platform/jobs.js';
 import { ErrorBody, registerErrorHandler } from './platform/errors.js';
-import { loggerOptions } from './platform/logger.js';
+import { loggerOptions, writeRequestLine } from './platform/logger.js';
 import { healthRoutes } from './platform/health-routes.js';
 import { bearerTokenError, decorateCaller, type AccessTokenVerifier } from './platform/auth.js';
 import { packageRoutes, unsupportedPackage } from './platform/package-version.js';
@@ -87,8 +87,7 @@ export async function buildApp(deps: AppDependencies, options: BuildOptions = {}
       account: request.accountId || undefined,
     };
     // Probes would drown everything else at info.
-    if (line.path === '/healthz' || line.path === '/readyz') request.log.debug(line, 'request');
-    else request.log.info(line, 'request');
+    writeRequestLine(request.log, line, line.path === '/healthz' || line.path === '/readyz' ? 'debug' : 'info');
     done();
   });
 
