@@ -230,6 +230,43 @@ describe('Salesforce client (jsforce) against the emulator', () => {
     sf.setApiUsage(before.used, before.limit);
   });
 
+  it('surfaces an injected INACTIVE_USER fault with the fix hint, and does not retry it', async () => {
+    const client = createSalesforceClient({
+      instanceUrl: sf.url,
+      accessToken: sf.issueAccessToken(sf.org.admin.username),
+      loginUrl: sf.url,
+      clientId: sf.clientId,
+      clientSecret: sf.clientSecret,
+    });
+    const conn = client.connection;
+    const lead = (await conn.query<{ Id: string }>('SELECT Id FROM Lead LIMIT 1')).records[0]!;
+
+    // A query (GET): jsforce passes the 403 through; nothing retries it.
+    sf.injectFault({ errorCode: 'INACTIVE_USER' });
+    const seen = sf.requests().length;
+    await assert.rejects(async () => conn.query('SELECT Id FROM Lead LIMIT 1'), (e: Error & { errorCode?: string }) => {
+      assert.equal(e.errorCode, 'INACTIVE_USER');
+      const c = classifySalesforceError(e);
+      assert.equal(c.action, 'fix');
+      assert.equal(c.code, 'INACTIVE_USER');
+      assert.equal(c.message, 'The user is inactive');
+      assert.ok(c.action === 'fix' && !c.reconnect, 'a REST INACTIVE_USER is not cured by reconnecting');
+      assert.match(c.action === 'fix' ? c.hint : '', /Reactivate the user in Setup → Users/);
+      assert.match(c.action === 'fix' ? c.hint : '', /fallback Task owner/);
+      return true;
+    });
+    assert.deepEqual(sf.requests().slice(seen).map((r) => [r.method, r.status]), [['GET', 403]]);
+
+    // A write (POST) fails the same way, and the fault is used up: the next call goes through.
+    sf.injectFault({ errorCode: 'INACTIVE_USER', method: 'POST' });
+    await assert.rejects(conn.sobject('Task').create({ Subject: 'Call', WhoId: lead.Id }), (e: Error) => {
+      const c = classifySalesforceError(e);
+      return c.action === 'fix' && c.code === 'INACTIVE_USER' && /Reactivate/.test(c.hint);
+    });
+    const created = await conn.sobject('Task').create({ Subject: 'Call', WhoId: lead.Id });
+    assert.equal(created.success, true);
+  });
+
   it('classifies every code of the MSI cheat sheet', () => {
     for (const code of ['UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE', 'QUERY_TIMEOUT', 'REQUEST_LIMIT_EXCEEDED']) {
       assert.equal(classifySalesforceError({ errorCode: code, message: 'x' }).action, 'retry', code);
