@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyPluginAsync, FastifyReply } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { WindowLimiter } from '../platform/rate-limit.js';
@@ -56,10 +56,21 @@ export function oauthRoutes(service: () => AccountService): FastifyPluginAsync {
             client_secret: Type.Optional(Type.String({ maxLength: 500 })),
             scope: Type.Optional(Type.String({ maxLength: 500 })),
           }),
-          response: { 200: TokenReply, 400: OAuthError, 401: OAuthError, 429: OAuthError },
+          response: { 200: TokenReply, 400: OAuthError, 401: OAuthError, 429: OAuthError, 500: OAuthError },
         },
         // Validation failures must answer in OAuth's own error shape, not the API's envelope.
         attachValidation: true,
+        // So must everything that fails before the handler: the per-IP limit (its 429 would otherwise be
+        // serialised through OAuthError as {"error":"[object Object]"}) and bodies that cannot be parsed.
+        errorHandler: (error: FastifyError, request, reply) => {
+          const status = error.statusCode ?? 500;
+          if (status === 429) {
+            return oauthError(reply, 429, 'slow_down', 'Too many token requests from this address. Wait a minute, then try again.');
+          }
+          if (status >= 400 && status < 500) return oauthError(reply, 400, 'invalid_request', 'The token request is malformed.');
+          request.log.error({ err: error }, 'token request failed');
+          return reply.status(500).header('cache-control', 'no-store').send({ error: 'server_error', error_description: `Something went wrong on our side. Quote request id ${request.id} when you report it.` });
+        },
       },
       async (request, reply) => {
         if (request.validationError) return oauthError(reply, 400, 'invalid_request', 'The token request is malformed.');

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyError, FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError } from '../platform/errors.js';
@@ -19,6 +19,14 @@ export function activationPages(service: () => AccountService): FastifyPluginAsy
   return async (fastify) => {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
     const limit = { rateLimit: { max: 30, timeWindow: 60_000 } };
+    // A person follows these links in a browser: too many tries get a page that says so, not JSON.
+    app.setErrorHandler((error: FastifyError, _request, reply) => {
+      if (error.statusCode === 429) {
+        const title = 'Too many attempts';
+        return sendPage(reply, { title, status: 429, body: `<h1>${title}</h1><p class="error">Too many activation attempts from this address. Wait a minute, then open the link again.</p>` });
+      }
+      throw error;
+    });
 
     app.get(
       '/activate',
