@@ -1,11 +1,11 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { actorOf } from '../platform/audit.js';
 import { badRequest } from '../platform/errors.js';
 import { normaliseEmail } from '../platform/email-address.js';
 import { isConsistentId18, ORG_ID_PATTERN } from './org-id.js';
-import type { AccountService } from './service.js';
+import type { AccountService, Inviter } from './service.js';
 
 const errors = { 400: { $ref: 'ErrorBody#' }, 401: { $ref: 'ErrorBody#' }, 404: { $ref: 'ErrorBody#' }, 409: { $ref: 'ErrorBody#' }, 429: { $ref: 'ErrorBody#' } };
 const secured = [{ clientCredentials: [] }];
@@ -57,6 +57,22 @@ const AccountReply = Type.Object({
   usage: Type.Object({ seats: Type.Integer() }),
 });
 
+const SF_USER_ID = /^005[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/;
+const ACTOR_HEADER = /^[\p{L}\p{N} .,'@_()+:-]{1,200}$/u;
+
+/**
+ * Who sends the invitation: Apex names the running user on every call, the public ones included, in
+ * `X-MSI-Actor: <user id> <name>`. The e-mail then says "<name> invited you" instead of "You have been invited".
+ */
+function inviterOf(request: FastifyRequest): Inviter | null {
+  const header = request.headers['x-msi-actor'];
+  if (typeof header !== 'string' || !ACTOR_HEADER.test(header.trim())) return null;
+  const actor = header.trim();
+  const [first = '', ...rest] = actor.split(/\s+/);
+  const name = SF_USER_ID.test(first) ? rest.join(' ') : actor;
+  return name ? { name, actor } : null;
+}
+
 function checkInstanceUrl(raw: string): string {
   let url: URL;
   try {
@@ -84,6 +100,8 @@ export function accountRoutes(service: () => AccountService): FastifyPluginAsync
           tags: ['account'],
           operationId: 'createAccount',
           summary: 'Create the Actions account of an org and invite its first admins (resends while pending)',
+          description:
+            'Apex names the Salesforce user who clicks *Send invitation* in `X-MSI-Actor: <user id> <name>`; the invitation e-mail then says who invited the admins, and the audit log records it.',
           body: CreateAccountBody,
           response: { 200: CreateAccountReply, 201: CreateAccountReply, ...errors },
         },
@@ -100,7 +118,7 @@ export function accountRoutes(service: () => AccountService): FastifyPluginAsync
           seen.add(email.email);
           admins.push({ name: admin.name.trim(), email: email.email });
         }
-        const result = await service().createAccount({ ...body, instanceUrl: checkInstanceUrl(body.instanceUrl), admins });
+        const result = await service().createAccount({ ...body, instanceUrl: checkInstanceUrl(body.instanceUrl), admins, invitedBy: inviterOf(request) });
         return reply.status(result.created ? 201 : 200).send(result);
       },
     );
@@ -176,7 +194,7 @@ export function accountRoutes(service: () => AccountService): FastifyPluginAsync
           response: { 200: Type.Object({ resent: Type.Array(Type.String()) }), ...errors },
         },
       },
-      async (request) => service().resendAdminInvitations(request.accountId, actorOf(request)),
+      async (request) => service().resendAdminInvitations(request.accountId, actorOf(request), inviterOf(request)?.name ?? null),
     );
 
     app.get(

@@ -16,6 +16,13 @@ export const SEND_INVITATION_QUEUE = 'account.send-invitation';
 const INVITATION_DAYS = 7;
 const CLAIM_MINUTES = 10;
 
+/** The Salesforce user who sent the invitation (from Apex's `X-MSI-Actor`): named in the e-mail. */
+export interface Inviter {
+  name: string;
+  /** The header as sent, `<user id> <name>`, for the audit log. */
+  actor: string;
+}
+
 export interface AdminInput {
   name: string;
   email: string;
@@ -62,7 +69,7 @@ export class AccountService {
    * Creates the pending account for an org and invites its first admins, or, while it is still
    * pending, sends the invitations again. An active account is a conflict that names nothing of it.
    */
-  async createAccount(input: { orgId: string; orgName: string; instanceUrl: string; admins: AdminInput[] }) {
+  async createAccount(input: { orgId: string; orgName: string; instanceUrl: string; admins: AdminInput[]; invitedBy?: Inviter | null }) {
     const orgId = toId18(input.orgId);
     const instanceUrl = input.instanceUrl.replace(/\/+$/, '');
     return this.db.transaction().execute(async (tx) => {
@@ -103,13 +110,13 @@ export class AccountService {
           }
           user = await repo.insertMember(tx, { accountId, email: admin.email, name: admin.name, role: 'Admin' });
         }
-        const invitation = await repo.replaceInvitation(tx, { accountId, userId: user.id, invitedBy: null });
+        const invitation = await repo.replaceInvitation(tx, { accountId, userId: user.id, invitedBy: input.invitedBy?.name ?? null });
         await this.jobs.send(SEND_INVITATION_QUEUE, { invitationId: invitation.id }, { tx });
         invited.push({ email: user.email, name: user.name });
       }
       await recordAudit(tx, {
         accountId,
-        actor: `salesforce-org:${orgId}`,
+        actor: input.invitedBy ? `${input.invitedBy.actor} via salesforce-org:${orgId}` : `salesforce-org:${orgId}`,
         action: created ? 'account.created' : 'account.invitation_resent',
         target: orgId,
         details: { admins: invited.map((a) => a.email) },
@@ -365,7 +372,7 @@ export class AccountService {
   }
 
   /** Sends the invitation again to every admin who has not accepted yet. */
-  async resendAdminInvitations(accountId: string, actor: string) {
+  async resendAdminInvitations(accountId: string, actor: string, inviterName: string | null = null) {
     return this.db.transaction().execute(async (tx) => {
       const admins = await tx
         .selectFrom('users')
@@ -375,10 +382,11 @@ export class AccountService {
         .where('status', '=', 'invited')
         .execute();
       for (const admin of admins) {
-        const invitation = await repo.replaceInvitation(tx, { accountId, userId: admin.id, invitedBy: null });
+        const invitation = await repo.replaceInvitation(tx, { accountId, userId: admin.id, invitedBy: inviterName });
         await this.jobs.send(SEND_INVITATION_QUEUE, { invitationId: invitation.id }, { tx });
       }
-      await recordAudit(tx, { accountId, actor, action: 'account.invitation_resent', details: { admins: admins.map((a) => a.email) } });
+      const account = await repo.findById(tx, accountId);
+      await recordAudit(tx, { accountId, actor, action: 'account.invitation_resent', target: account?.org_id ?? null, details: { admins: admins.map((a) => a.email) } });
       return { resent: admins.map((a) => a.email) };
     });
   }

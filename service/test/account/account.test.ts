@@ -222,26 +222,92 @@ describe('step 1: the Actions account', () => {
     assert.equal((await accessToken(runtime, clientId, clientSecret)).statusCode, 200);
   });
 
-  it('records every admin action in the audit log, newest first, in pages', async () => {
-    const account = await createActiveAccount(runtime);
-    secrets.push(account.clientSecret, account.token);
-    await runtime.app.inject({
-      method: 'POST',
-      url: '/api/v1/accounts/current/rotate-secret',
-      headers: { ...account.auth, 'x-msi-actor': '005000000000001AAA Ada Admin' },
-    });
-    const page1 = await api('GET', '/api/v1/audit?limit=2', { token: account.token });
+  it('records every admin action in the audit log with actor, target and outcome, newest first, in pages', async () => {
+    const orgId = newOrgId();
+    const sender = { 'x-msi-actor': '005000000000001AAA Ada Admin' };
+    const payload = {
+      orgId,
+      orgName: 'Audited Inc',
+      instanceUrl: 'https://audited.my.salesforce.com',
+      admins: [
+        { name: 'Ann Audit', email: 'ann@audited.example' },
+        { name: 'Ben Backup', email: 'ben@audited.example' },
+      ],
+    };
+    assert.equal((await runtime.app.inject({ method: 'POST', url: '/api/v1/accounts', headers: sender, payload })).statusCode, 201);
+    secrets.push(await activationLink(runtime, 'ann@audited.example'));
+    // Sent again while pending: the invitations are resent.
+    assert.equal((await runtime.app.inject({ method: 'POST', url: '/api/v1/accounts', headers: sender, payload })).statusCode, 200);
+    const link = await activationLink(runtime, 'ann@audited.example', 2);
+    const { clientId, clientSecret, claimCode } = await activate(runtime, link);
+    assert.ok(clientId && clientSecret && claimCode);
+    secrets.push(link, clientSecret, claimCode);
+    const claimed = await api('POST', '/api/v1/accounts/claim', { payload: { claimCode, orgId } });
+    assert.equal(claimed.statusCode, 200, claimed.body);
+    const token = (await accessToken(runtime, clientId, clientSecret)).json().access_token as string;
+    secrets.push(token);
+    const auth = { authorization: `Bearer ${token}`, ...sender };
+    const resent = await runtime.app.inject({ method: 'POST', url: '/api/v1/accounts/current/resend-invitation', headers: auth });
+    assert.deepEqual(resent.json(), { resent: ['ben@audited.example'] });
+    const rotated = await runtime.app.inject({ method: 'POST', url: '/api/v1/accounts/current/rotate-secret', headers: auth });
+    assert.equal(rotated.statusCode, 200);
+    secrets.push(rotated.json().clientSecret);
+
+    const via = `005000000000001AAA Ada Admin via client:${clientId}`;
+    const expected = [
+      { action: 'account.secret_rotated', actor: via, target: clientId },
+      { action: 'account.invitation_resent', actor: via, target: orgId },
+      { action: 'account.credentials_claimed', actor: `salesforce-org:${orgId}`, target: clientId },
+      { action: 'account.activated', actor: 'ann@audited.example', target: orgId },
+      { action: 'account.invitation_resent', actor: `005000000000001AAA Ada Admin via salesforce-org:${orgId}`, target: orgId },
+      { action: 'account.created', actor: `005000000000001AAA Ada Admin via salesforce-org:${orgId}`, target: orgId },
+    ].map((e) => ({ ...e, outcome: 'success' }));
+
+    const page1 = await api('GET', '/api/v1/audit?limit=2', { token });
     assert.equal(page1.statusCode, 200);
-    const { entries, nextBefore } = page1.json();
+    assert.equal(page1.json().entries.length, 2);
+    assert.ok(page1.json().nextBefore);
+    const entries = [...page1.json().entries];
+    for (let before = page1.json().nextBefore; before; ) {
+      const page = (await api('GET', `/api/v1/audit?limit=2&before=${before}`, { token })).json();
+      entries.push(...page.entries);
+      before = page.nextBefore;
+    }
     assert.deepEqual(
-      entries.map((e: { action: string }) => e.action),
-      ['account.secret_rotated', 'account.credentials_claimed'].slice(0, 1).concat(entries[1].action),
+      entries.map(({ action, actor, target, outcome }: Record<string, unknown>) => ({ action, actor, target, outcome })),
+      expected,
     );
-    assert.equal(entries[0].actor, `005000000000001AAA Ada Admin via client:${account.clientId}`);
-    assert.ok(nextBefore);
-    const page2 = await api('GET', `/api/v1/audit?limit=50&before=${nextBefore}`, { token: account.token });
-    const actions = [...entries, ...page2.json().entries].map((e: { action: string }) => e.action);
-    assert.deepEqual(actions.sort(), ['account.activated', 'account.created', 'account.secret_rotated'].sort());
+    assert.deepEqual(entries[1].details, { admins: ['ben@audited.example'] });
+    assert.deepEqual(entries[5].details, { admins: ['ann@audited.example', 'ben@audited.example'] });
+    assert.ok(entries.every((e: { at: string }, i: number) => i === 0 || e.at <= entries[i - 1].at), 'newest first');
+    const filtered = (await api('GET', '/api/v1/audit?action=account.credentials_claimed', { token })).json().entries;
+    assert.deepEqual(filtered.map((e: { target: string }) => e.target), [clientId]);
+    // Nothing secret in the log: not the Client Secret, the claim code or the new secret.
+    assert.doesNotMatch(JSON.stringify(entries), new RegExp(`${clientSecret}|${claimCode}|${rotated.json().clientSecret}`));
+  });
+
+  it('the invitation e-mail names who sent it (X-MSI-Actor, as Apex sends it), and says so plainly without it', async () => {
+    const invite = (email: string, headers: Record<string, string>) =>
+      runtime.app.inject({
+        method: 'POST',
+        url: '/api/v1/accounts',
+        headers,
+        payload: { orgId: newOrgId(), orgName: 'Named Co', instanceUrl: 'https://named.my.salesforce.com', admins: [{ name: 'Nia Named', email }] },
+      });
+    assert.equal((await invite('nia@named.example', { 'x-msi-actor': '005000000000001AAA Grace Hopper' })).statusCode, 201);
+    const named = await runtime.mailbox.waitFor((m) => m.to.includes('nia@named.example'));
+    assert.match(named.text, /Grace Hopper invited you to set up Marketo Sales Insight Actions for the Salesforce org "Named Co"/);
+    assert.match(named.html, /Grace Hopper invited you/);
+    secrets.push(await activationLink(runtime, 'nia@named.example'));
+
+    assert.equal((await invite('noa@named.example', {})).statusCode, 201);
+    const plain = await runtime.mailbox.waitFor((m) => m.to.includes('noa@named.example'));
+    assert.match(plain.text, /You have been invited to set up/);
+    // A header the service does not accept names nobody.
+    assert.equal((await invite('nel@named.example', { 'x-msi-actor': '<script>alert(1)</script>' })).statusCode, 201);
+    const refused = await runtime.mailbox.waitFor((m) => m.to.includes('nel@named.example'));
+    assert.match(refused.text, /You have been invited to set up/);
+    assert.doesNotMatch(refused.html, /script/);
   });
 
   it('rejects bad input with clear errors', async () => {
