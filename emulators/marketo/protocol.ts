@@ -9,18 +9,31 @@ export class ApiError extends Error {
   }
 }
 
+/** Response-level messages as Marketo's error-codes page words them (606 is built with its numbers). */
 export const MESSAGES: Record<string, string> = {
   '601': 'Access token invalid',
   '602': 'Access token expired',
   '603': 'Access denied',
+  '604': 'Request time-out',
   '605': 'HTTP Method not supported',
   '607': 'Daily quota reached',
+  '608': 'API Temporarily Unavailable',
   '609': 'Invalid JSON',
   '610': 'Requested resource not found',
   '611': 'System error',
   '612': 'Invalid Content Type',
+  '613': 'Invalid Multipart Request',
+  '614': 'Invalid Subscription',
   '615': 'Concurrent access limit reached',
+  '616': 'Invalid subscription type',
+  '713': 'Transient Error',
 };
+
+/**
+ * The codes marked * on Marketo's error-codes page: "An API call that returns this response code is
+ * not counted against your daily quota, or your rate limit." Every other answer is counted.
+ */
+export const UNCOUNTED_CODES: ReadonlySet<string> = new Set(['601', '602', '604', '605', '608', '611']);
 
 export function apiError(code: string, message = MESSAGES[code] ?? 'Error'): ApiError {
   return new ApiError(code, message);

@@ -6,7 +6,7 @@ import { BulkExports, exportFile } from './bulk.js';
 import { LeadDatabase } from './database.js';
 import type { LeadRecord } from './fields.js';
 import { Handlers, type Answer, type Params } from './handlers.js';
-import { ApiError, MESSAGES, apiError, centralDayOf, requestId } from './protocol.js';
+import { ApiError, MESSAGES, UNCOUNTED_CODES, apiError, centralDayOf, requestId } from './protocol.js';
 
 export interface MarketoClientCredentials {
   clientId: string;
@@ -86,6 +86,12 @@ export interface MarketoEmulator {
   /** The next n counted calls are answered 606 / 615. */
   burst606(n: number): void;
   burst615(n: number): void;
+  /**
+   * The next n calls with a valid token (only those to `path`, when given: an exact path or a
+   * pattern) are answered with the response-level error `code` and Marketo's message for it,
+   * instead of being run. Counted against the rate and quota unless the code is one Marketo exempts.
+   */
+  failNext(n: number, code: string, options?: { path?: string | RegExp; message?: string }): void;
   /** Every issued token is expired from now on (602), and the identity endpoint issues new ones. */
   expireTokensNow(): void;
   /** Uses up today's quota so that the next counted call gets 607. */
@@ -99,6 +105,13 @@ export interface MarketoEmulator {
 interface Token {
   clientId: string;
   expiresAt: number;
+}
+
+interface Fault {
+  left: number;
+  code: string;
+  path?: string | RegExp;
+  message?: string;
 }
 
 const IMPLIED: Record<MarketoPermission, MarketoPermission[]> = {
@@ -191,6 +204,20 @@ export async function startMarketoEmulator(options: MarketoEmulatorOptions = {})
   let identityCalls = 0;
   let bursts606 = 0;
   let bursts615 = 0;
+  const faults: Fault[] = [];
+
+  /** The first injected fault that applies to this path, used up by one. */
+  function takeFault(path: string): Fault | null {
+    const i = faults.findIndex((f) => f.left > 0 && (f.path === undefined || (typeof f.path === 'string' ? f.path === path : f.path.test(path))));
+    if (i < 0) return null;
+    const fault = faults[i]!;
+    if (--fault.left === 0) faults.splice(i, 1);
+    return fault;
+  }
+
+  function rateMessage(): string {
+    return `Max rate limit '${knobs.rateLimit}' exceeded with in '${knobs.rateWindowMs / 1000}' secs`;
+  }
 
   function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     const text = JSON.stringify(body);
@@ -266,15 +293,21 @@ export async function startMarketoEmulator(options: MarketoEmulatorOptions = {})
     return token;
   }
 
-  /** Admission as Marketo does it; the returned code is the refusal, null when admitted. */
-  function admit(): string | null {
+  /** Counts one call against the rate window and the day; returns the day's count before it. */
+  function count(): number {
     const now = Date.now();
     while (window.length > 0 && window[0]! <= now - knobs.rateWindowMs) window.shift();
     const day = today();
     const used = callsByDay.get(day) ?? 0;
-    // Refused 606/607/615 calls are not among the codes Marketo exempts, so they are counted too.
     window.push(now);
     callsByDay.set(day, used + 1);
+    return used;
+  }
+
+  /** Admission as Marketo does it; the returned code is the refusal, null when admitted. */
+  function admit(): string | null {
+    // Refused 606/607/615 calls are not among the codes Marketo exempts, so they are counted too.
+    const used = count();
     if (used >= knobs.dailyQuota) return '607';
     if (bursts615 > 0) {
       bursts615--;
@@ -289,20 +322,23 @@ export async function startMarketoEmulator(options: MarketoEmulatorOptions = {})
     return null;
   }
 
-  async function parseParams(req: http.IncomingMessage, url: URL, isBulk: boolean): Promise<{ method: string; params: Params; body: Record<string, unknown> | null }> {
+  /** The method the call asks for: POST with `?_method=GET` is a GET whose parameters are in the body. */
+  function methodOf(req: http.IncomingMessage, url: URL): string {
+    const method = req.method ?? 'GET';
+    return method === 'POST' && url.searchParams.get('_method') === 'GET' ? 'GET' : method;
+  }
+
+  function parseParams(req: http.IncomingMessage, url: URL, isBulk: boolean, raw: Buffer): { params: Params; body: Record<string, unknown> | null } {
     const params: Params = {};
     for (const [k, v] of url.searchParams) {
       const prev = params[k];
       params[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
     }
-    let method = req.method ?? 'GET';
     let body: Record<string, unknown> | null = null;
-    if (method === 'POST') {
-      const raw = await readBody(req, isBulk ? MAX_BULK_BODY : MAX_BODY);
+    if (req.method === 'POST') {
       const type = req.headers['content-type'] ?? '';
       const override = url.searchParams.get('_method');
       if (override === 'GET') {
-        method = 'GET';
         if (type.includes('application/x-www-form-urlencoded')) formToParams(raw.toString('utf8'), params);
         else if (raw.length > 0) throw apiError('612');
       } else if (raw.length > 0 || !isBulk) {
@@ -321,7 +357,7 @@ export async function startMarketoEmulator(options: MarketoEmulatorOptions = {})
         body = {};
       }
     }
-    return { method, params, body };
+    return { params, body };
   }
 
   type Route = { method: string; perm: MarketoPermission; pattern: RegExp; run: (m: RegExpExecArray, params: Params, body: Record<string, unknown>) => Answer | 'file' };
@@ -437,25 +473,37 @@ export async function startMarketoEmulator(options: MarketoEmulatorOptions = {})
     const record: CallRecord = { method: req.method ?? 'GET', path: url.pathname, code: null, counted: false, at: Date.now() };
     calls.push(record);
     try {
-      const { method, params, body } = await parseParams(req, url, isBulk);
+      // HTTP-level refusals (413) come before anything is run or counted.
+      const raw = req.method === 'POST' ? await readBody(req, isBulk ? MAX_BULK_BODY : MAX_BODY) : Buffer.alloc(0);
+      const method = methodOf(req, url);
+      // 601 / 602: not counted (exempt).
       const token = checkToken(req, url);
+      const fault = takeFault(url.pathname);
+      if (fault) {
+        if (!UNCOUNTED_CODES.has(fault.code)) {
+          record.counted = true;
+          count();
+        }
+        throw new ApiError(fault.code, fault.message ?? (fault.code === '606' ? rateMessage() : (MESSAGES[fault.code] ?? 'Error')));
+      }
       const candidates = routes.map((r) => ({ r, m: r.pattern.exec(url.pathname) })).filter((x) => x.m !== null);
-      if (candidates.length === 0) throw apiError('610');
       const match = candidates.find((x) => x.r.method === method);
-      if (!match) throw apiError('605');
-      const granted = clients.find((c) => c.clientId === token.clientId)?.permissions;
-      if (granted && !IMPLIED[match.r.perm].some((p) => granted.includes(p))) throw apiError('603');
+      // 605: not counted (exempt).
+      if (candidates.length > 0 && !match) throw apiError('605');
       if (knobs.errorRate > 0 && random() < knobs.errorRate) {
         const statuses = [500, 502, 503] as const;
         const status = statuses[Math.floor(random() * statuses.length)]!;
         throw new HttpError(status, http.STATUS_CODES[status] ?? 'Error');
       }
+      // Everything from here on is counted: Marketo exempts only 601/602/604/605/608/611, so 603, 609,
+      // 610 and 612 use up the rate and the quota like a served call (and can meet 606/607/615 first).
       record.counted = true;
       const refused = admit();
-      if (refused) {
-        const message = refused === '606' ? `Max rate limit '${knobs.rateLimit}' exceeded with in '${knobs.rateWindowMs / 1000}' secs` : (MESSAGES[refused] ?? 'Error');
-        throw new ApiError(refused, message);
-      }
+      if (refused) throw new ApiError(refused, refused === '606' ? rateMessage() : (MESSAGES[refused] ?? 'Error'));
+      if (!match) throw apiError('610');
+      const granted = clients.find((c) => c.clientId === token.clientId)?.permissions;
+      if (granted && !IMPLIED[match.r.perm].some((p) => granted.includes(p))) throw apiError('603');
+      const { params, body } = parseParams(req, url, isBulk, raw);
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       let released = false;
@@ -529,6 +577,9 @@ export async function startMarketoEmulator(options: MarketoEmulatorOptions = {})
     },
     burst615: (n) => {
       bursts615 += n;
+    },
+    failNext: (n, code, options = {}) => {
+      if (n > 0) faults.push({ left: n, code: String(code), path: options.path, message: options.message });
     },
     expireTokensNow: () => {
       const now = Date.now();

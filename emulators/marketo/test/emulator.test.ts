@@ -71,6 +71,118 @@ describe('Marketo emulator, spoken to directly', () => {
     assert.equal(errorCode((await get(e, '/rest/v1/leads.json', t, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'x' })).body), '612');
   });
 
+  it('counts every call except the codes Marketo exempts (601/602/604/605/608/611), as its error-codes page says', async () => {
+    const c = await startMarketoEmulator({
+      people: 10,
+      clients: [
+        { clientId: 'all', clientSecret: 's' },
+        { clientId: 'activity-only', clientSecret: 's', permissions: ['Read-Only Activity'] },
+      ],
+    });
+    try {
+      const tokenOf = async (id: string) =>
+        ((await (await fetch(`${c.identityUrl}/oauth/token?grant_type=client_credentials&client_id=${id}&client_secret=s`)).json()) as { access_token: string }).access_token;
+      const ct = await tokenOf('all');
+      const limited = await tokenOf('activity-only');
+      const delta = async (call: () => Promise<{ body: Record<string, unknown> }>) => {
+        const before = c.stats().callsToday;
+        const { body } = await call();
+        return { code: errorCode(body), counted: c.stats().callsToday - before };
+      };
+      const describe = () => get(c, '/rest/v1/leads/describe.json', ct);
+      // Answers the emulator reaches by itself.
+      assert.deepEqual(await delta(() => get(c, '/rest/v1/leads/describe.json', 'nope')), { code: '601', counted: 0 });
+      assert.deepEqual(await delta(() => get(c, '/rest/v1/activities/external.json', ct)), { code: '605', counted: 0 });
+      assert.deepEqual(await delta(() => get(c, '/rest/v1/nothing.json', ct)), { code: '610', counted: 1 });
+      assert.deepEqual(await delta(() => get(c, '/rest/v1/leads.json', ct, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{' })), { code: '609', counted: 1 });
+      assert.deepEqual(await delta(() => get(c, '/rest/v1/leads.json', ct, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'x' })), { code: '612', counted: 1 });
+      assert.deepEqual(await delta(() => get(c, '/rest/v1/leads/describe.json', limited)), { code: '603', counted: 1 });
+      assert.deepEqual(await delta(describe), { code: undefined, counted: 1 });
+      // Every other code through the fault knob, with Marketo's message for it.
+      const expected: Record<string, [string, number]> = {
+        '601': ['Access token invalid', 0],
+        '602': ['Access token expired', 0],
+        '603': ['Access denied', 1],
+        '604': ['Request time-out', 0],
+        '605': ['HTTP Method not supported', 0],
+        '608': ['API Temporarily Unavailable', 0],
+        '609': ['Invalid JSON', 1],
+        '610': ['Requested resource not found', 1],
+        '611': ['System error', 0],
+        '612': ['Invalid Content Type', 1],
+        '613': ['Invalid Multipart Request', 1],
+        '614': ['Invalid Subscription', 1],
+        '616': ['Invalid subscription type', 1],
+      };
+      for (const [code, [message, counted]] of Object.entries(expected)) {
+        c.failNext(1, code);
+        const before = c.stats().callsToday;
+        const { body, status } = await get(c, '/rest/v1/leads/describe.json', ct);
+        assert.equal(status, 200);
+        assert.deepEqual({ success: body.success, errors: body.errors }, { success: false, errors: [{ code, message }] }, code);
+        assert.equal(c.stats().callsToday - before, counted, `${code} ${counted ? 'is' : 'is not'} counted`);
+        assert.equal(c.calls.at(-1)!.counted, counted === 1);
+      }
+      // Exempt answers do not use up the rate limit either: 3 calls per window, yet 5 exempt answers and then 3 served.
+      const fresh = await startMarketoEmulator({ people: 5, rateLimit: 3, rateWindowMs: 60_000 });
+      try {
+        const ft = await token(fresh);
+        fresh.failNext(5, '608');
+        const codes: Array<string | undefined> = [];
+        for (let i = 0; i < 9; i++) codes.push(errorCode((await get(fresh, '/rest/v1/leads/describe.json', ft)).body));
+        assert.deepEqual(codes, ['608', '608', '608', '608', '608', undefined, undefined, undefined, '606']);
+        // A counted fault code uses up the window like a served call.
+        const third = await startMarketoEmulator({ people: 5, rateLimit: 2, rateWindowMs: 60_000 });
+        try {
+          const tt = await token(third);
+          third.failNext(2, '610');
+          const more: Array<string | undefined> = [];
+          for (let i = 0; i < 3; i++) more.push(errorCode((await get(third, '/rest/v1/leads/describe.json', tt)).body));
+          assert.deepEqual(more, ['610', '610', '606']);
+        } finally {
+          await third.close();
+        }
+      } finally {
+        await fresh.close();
+      }
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('fault knob: only the calls of the given path, n times, then served again', async () => {
+    e.failNext(2, '604', { path: '/rest/v1/leads.json' });
+    e.failNext(1, '611', { path: /\/bulk\// });
+    assert.equal(errorCode((await get(e, '/rest/v1/leads/describe.json', t)).body), undefined, 'another path is served');
+    assert.equal(errorCode((await get(e, '/rest/v1/leads.json?filterType=id&filterValues=1', t)).body), '604');
+    assert.equal(errorCode((await get(e, '/bulk/v1/leads/export.json', t)).body), '611');
+    assert.equal(errorCode((await get(e, '/bulk/v1/leads/export.json', t)).body), undefined);
+    assert.equal(errorCode((await get(e, '/rest/v1/leads.json?filterType=id&filterValues=1', t)).body), '604');
+    assert.equal(errorCode((await get(e, '/rest/v1/leads.json?filterType=id&filterValues=1', t)).body), undefined);
+    e.failNext(1, '608', { message: 'Service temporarily unavailable, try later' });
+    assert.deepEqual((await get(e, '/rest/v1/leads/describe.json', t)).body.errors, [{ code: '608', message: 'Service temporarily unavailable, try later' }]);
+    // A refused token comes first: the fault waits for a call with a valid token.
+    e.failNext(1, '609');
+    assert.equal(errorCode((await get(e, '/rest/v1/leads/describe.json', 'nope')).body), '601');
+    assert.equal(errorCode((await get(e, '/rest/v1/leads/describe.json', t)).body), '609');
+  });
+
+  it('HTTP 414 for a URI over 8 KB (the POST ?_method=GET form then works), 413 for a body over 1 MB; neither counted', async () => {
+    const before = e.stats().callsToday;
+    const ids = Array.from({ length: 2000 }, (_, i) => i + 1).join(',');
+    const long = await get(e, `/rest/v1/leads.json?filterType=id&filterValues=${ids}&fields=id`, t);
+    assert.equal(long.status, 414);
+    assert.equal(e.stats().callsToday, before);
+    const big = await fetch(`${e.url}/rest/v1/leads.json`, { method: 'POST', headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ input: [{ email: 'x'.repeat(1024 * 1024) }] }) }).catch(
+      (error: unknown) => error as Error,
+    );
+    if (big instanceof Response) assert.equal(big.status, 413);
+    else assert.fail(`413 expected, got ${big.message}`);
+    assert.equal(e.stats().callsToday, before);
+    const form = await get(e, '/rest/v1/leads.json?_method=GET', t, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `filterType=id&filterValues=1,2,3&fields=id` });
+    assert.deepEqual(form.body.result, [{ id: 1 }, { id: 2 }, { id: 3 }]);
+  });
+
   it('leads.json: explicit nulls, POST ?_method=GET with a form body, 1003 beyond 1,000 matches', async () => {
     const r = await get(e, '/rest/v1/leads.json?filterType=id&filterValues=1&fields=id,middleName', t);
     assert.deepEqual(r.body.result, [{ id: 1, middleName: null }]);

@@ -430,6 +430,7 @@ export class MarketoClient {
     let header: string[] | null = null;
     let resumes = 0;
     let attempt = 0;
+    let tokenRetried = false;
     let batch: BulkRow[] = [];
     const records: CsvValue[][] = [];
     const total = options.expected?.fileSize;
@@ -481,9 +482,10 @@ export class MarketoClient {
           const code = String(envelope.errors?.[0]?.code ?? 'BAD_RESPONSE');
           const message = envelope.errors?.[0]?.message ?? 'Unexpected JSON instead of the export file';
           if (!UNCOUNTED_CODES.has(code)) this.count(new URL(url).pathname);
-          if (TOKEN_CODES.has(code) && attempt < this.maxRetries) {
+          // As for every other call: a new token once, then the refusal is reported.
+          if (TOKEN_CODES.has(code) && !tokenRetried) {
+            tokenRetried = true;
             this.tokens.invalidate(this.identityUrl, this.clientId, token.accessToken);
-            attempt++;
             release();
             continue;
           }
@@ -497,6 +499,8 @@ export class MarketoClient {
           throw new MarketoError(code, message);
         }
         this.count(new URL(url).pathname);
+        // The token was taken: a later resume (hours on) may renew it once more for itself.
+        tokenRetried = false;
         if (response.status === 404) throw new MarketoError('HTTP_ERROR', `Export file ${exportId} not available: ${await response.text()}`, { httpStatus: 404 });
         if (received > 0 && response.status !== 206) throw new MarketoError('BULK_FILE_INCOMPLETE', `Range request answered HTTP ${response.status}; cannot resume at byte ${received}`);
         if (!response.ok || !response.body) throw new MarketoError('HTTP_ERROR', `HTTP ${response.status} reading export ${exportId}`, { httpStatus: response.status });
