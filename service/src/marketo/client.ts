@@ -32,6 +32,8 @@ export interface MarketoClientOptions {
   clientSecret: string;
   /** Overrides of the per-instance limiter (shared by every client of the instance in this process). */
   limits?: Partial<LimiterOptions>;
+  /** The configured share of the instance's limits: used when this process's limiter of the instance is created. */
+  defaultLimits?: Partial<LimiterOptions>;
   /** Shares the limits with other processes (see DatabaseLimiterStore). */
   sharedLimits?: SharedLimiterStore;
   /** A limiter of its own instead of the process-wide one (tests simulating several processes). */
@@ -118,7 +120,7 @@ export class MarketoClient {
     this.tokens = options.tokens ?? sharedTokens;
     this.maxRetries = options.maxRetries ?? 6;
     this.onApiCall = options.onApiCall;
-    this.limiter = options.limiter ?? limiterFor(new URL(this.restUrl).host, options.limits, options.sharedLimits);
+    this.limiter = options.limiter ?? limiterFor(new URL(this.restUrl).host, options.limits, options.sharedLimits, options.defaultLimits);
   }
 
   /** The current access token (renewed when less than 60 s are left). Not counted by Marketo. */

@@ -37,7 +37,17 @@ export interface ConnectionStatus {
   lastError: { code: string; message: string; at: string } | null;
 }
 
-const DEFAULT_DAILY_QUOTA = 50_000;
+/** What the deployment configures for every Marketo instance (MARKETO_* in .env.example). */
+export interface MarketoSettings {
+  /** This service's share of the instance's limits. */
+  callsPer20s: number;
+  concurrentCalls: number;
+  /** The instance's daily API quota, shown in the status next to today's calls. */
+  dailyQuota: number;
+}
+
+/** Adobe's recommendation for one integration, and the most common daily allocation. */
+export const DEFAULT_MARKETO_SETTINGS: MarketoSettings = { callsPer20s: 50, concurrentCalls: 5, dailyQuota: 50_000 };
 
 /** What each failure of the verification means for the admin, and the HTTP status we answer with. */
 function verificationError(error: unknown): AppError {
@@ -96,7 +106,9 @@ export class MarketoConnections {
     private readonly keys: Keys,
     private readonly log: Logger,
     private readonly clientDefaults: Partial<MarketoClientOptions> = {},
+    private readonly settings: MarketoSettings = DEFAULT_MARKETO_SETTINGS,
   ) {
+    this.clientDefaults = { defaultLimits: { maxCalls: settings.callsPer20s, windowMs: 20_000, maxConcurrent: settings.concurrentCalls }, ...clientDefaults };
     this.db = database as unknown as Kysely<MarketoTables>;
     this.sharedLimits = new DatabaseLimiterStore(database as unknown as Kysely<unknown>);
   }
@@ -158,10 +170,11 @@ export class MarketoConnections {
         last_error_code: null,
         last_error_message: null,
         last_error_at: null,
+        daily_quota: this.settings.dailyQuota,
       };
       await t
         .insertInto('marketo_connections')
-        .values({ account_id: accountId, daily_quota: DEFAULT_DAILY_QUOTA, ...row })
+        .values({ account_id: accountId, ...row })
         .onConflict((oc) => oc.column('account_id').doUpdateSet(row))
         .execute();
       await recordAudit(tx, {
@@ -198,7 +211,8 @@ export class MarketoConnections {
       connectedAt: iso(row?.connected_at),
       lastVerifiedAt: iso(row?.last_verified_at),
       callsToday: today?.calls ?? 0,
-      dailyQuota: row?.daily_quota ?? null,
+      // The configured quota (MARKETO_DAILY_QUOTA) as this process knows it, also after a change of it.
+      dailyQuota: row ? this.settings.dailyQuota : null,
       quotaStoppedUntil: stopped,
       lastError: row?.last_error_code && row.last_error_at ? { code: row.last_error_code, message: row.last_error_message ?? '', at: iso(row.last_error_at)! } : null,
     };

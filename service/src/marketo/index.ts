@@ -7,7 +7,7 @@ export { MarketoClient, endpointsForMunchkin } from './client.js';
 export type { MarketoClientOptions, BulkRow, BulkReadOptions, MarketoUsage } from './client.js';
 export { MarketoError } from './errors.js';
 export { MarketoConnections } from './connections.js';
-export type { ConnectionStatus, ConnectInput } from './connections.js';
+export type { ConnectionStatus, ConnectInput, MarketoSettings } from './connections.js';
 export { marketoMigrations } from './migrations.js';
 export type { MarketoTables } from './tables.js';
 
@@ -21,7 +21,12 @@ export function marketoConnections(context: Pick<CapabilityContext, 'services'>)
 export const marketoCapability: Capability = {
   name: 'marketo',
   setup(context) {
-    context.services.marketo = new MarketoConnections(context.database.db as Db, context.keys, context.log);
+    const { marketoCallsPer20s, marketoConcurrentCalls, marketoDailyQuota } = context.config;
+    context.services.marketo = new MarketoConnections(context.database.db as Db, context.keys, context.log, {}, {
+      callsPer20s: marketoCallsPer20s,
+      concurrentCalls: marketoConcurrentCalls,
+      dailyQuota: marketoDailyQuota,
+    });
   },
   apiRoutes: async (app) => {
     await app.register(marketoRoutes(() => marketoConnections(app.context)));

@@ -233,11 +233,15 @@ export class MarketoLimiter {
 
 const limiters = new Map<string, MarketoLimiter>();
 
-/** The process-wide limiter of one instance (key: the REST host), optionally shared through a store. */
-export function limiterFor(instance: string, options?: Partial<LimiterOptions>, shared?: SharedLimiterStore): MarketoLimiter {
+/**
+ * The process-wide limiter of one instance (key: the REST host), optionally shared through a store.
+ * `options` override the limiter's settings (also of one that exists); `defaults` (the configured share,
+ * MARKETO_CALLS_PER_20S / MARKETO_CONCURRENT_CALLS) apply only when the limiter is created here.
+ */
+export function limiterFor(instance: string, options?: Partial<LimiterOptions>, shared?: SharedLimiterStore, defaults?: Partial<LimiterOptions>): MarketoLimiter {
   let limiter = limiters.get(instance);
   if (!limiter) {
-    limiter = new MarketoLimiter({ ...DEFAULT_LIMITS, ...options });
+    limiter = new MarketoLimiter({ ...DEFAULT_LIMITS, ...defaults, ...options });
     limiter.instance = instance;
     limiters.set(instance, limiter);
   } else if (options) {

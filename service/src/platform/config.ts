@@ -25,6 +25,14 @@ export interface Config {
   encryptionKey: string | undefined;
   /** Marketo endpoints of a real instance; their presence turns the sandbox default off. */
   marketoRestUrl: string | undefined;
+  /**
+   * This service's share of each Marketo instance's limits, kept together by every process sharing
+   * the database (Marketo allows 100 calls per 20 s and 10 concurrent; Adobe recommends an
+   * integration keeps to 50 and 5), and the instance's daily API quota shown in the status.
+   */
+  marketoCallsPer20s: number;
+  marketoConcurrentCalls: number;
+  marketoDailyQuota: number;
   /** Salesforce login host of a real org; its presence turns the sandbox default off. */
   salesforceLoginUrl: string | undefined;
   /**
@@ -161,6 +169,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const sandboxSalesforcePort = int('SANDBOX_SALESFORCE_PORT', 3102, 0, 65535);
   const sandboxSeed = int('SANDBOX_SEED', 1, 0, 2 ** 31 - 1);
   const sandboxPeople = int('SANDBOX_PEOPLE', 5000, 0, 1_500_000);
+  // Above Marketo's own limits (100 per 20 s, 10 at once) every extra call would only be refused.
+  const marketoCallsPer20s = int('MARKETO_CALLS_PER_20S', 50, 1, 100);
+  const marketoConcurrentCalls = int('MARKETO_CONCURRENT_CALLS', 5, 1, 10);
+  // Marketo allocates at least 10,000 calls a day (50,000 is common; more can be bought).
+  const marketoDailyQuota = int('MARKETO_DAILY_QUOTA', 50_000, 1, 100_000_000);
   const mailFrom = str('MAIL_FROM') ?? 'MSI Actions <no-reply@msi-actions.localhost>';
 
   const displayHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
@@ -184,6 +197,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     inProcessWorker,
     encryptionKey,
     marketoRestUrl,
+    marketoCallsPer20s,
+    marketoConcurrentCalls,
+    marketoDailyQuota,
     salesforceLoginUrl,
     salesforceClientId,
     salesforceClientSecret,

@@ -19,6 +19,24 @@ describe('configuration from the environment', () => {
     assert.equal(loadConfig({ MARKETO_REST_URL: 'https://123-abc-456.mktorest.com', SANDBOX: 'true' }).sandbox, true);
   });
 
+  it('reads this service’s share of the Marketo limits and the daily quota, with one clear line per bad value', () => {
+    const defaults = loadConfig({});
+    assert.deepEqual([defaults.marketoCallsPer20s, defaults.marketoConcurrentCalls, defaults.marketoDailyQuota], [50, 5, 50_000]);
+    const set = loadConfig({ MARKETO_CALLS_PER_20S: '80', MARKETO_CONCURRENT_CALLS: ' 8 ', MARKETO_DAILY_QUOTA: '10000' });
+    assert.deepEqual([set.marketoCallsPer20s, set.marketoConcurrentCalls, set.marketoDailyQuota], [80, 8, 10_000]);
+    try {
+      loadConfig({ MARKETO_CALLS_PER_20S: '150', MARKETO_CONCURRENT_CALLS: '0', MARKETO_DAILY_QUOTA: '50k' });
+      assert.fail('expected a ConfigError');
+    } catch (error) {
+      assert.ok(error instanceof ConfigError);
+      assert.deepEqual(error.problems, [
+        'MARKETO_CALLS_PER_20S must be a whole number from 1 to 100 (got "150")',
+        'MARKETO_CONCURRENT_CALLS must be a whole number from 1 to 10 (got "0")',
+        'MARKETO_DAILY_QUOTA must be a whole number from 1 to 100000000 (got "50k")',
+      ]);
+    }
+  });
+
   it('names every bad variable in one error, without echoing secrets', () => {
     try {
       loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://root:hunter2@db/x', SANDBOX: 'maybe', ENCRYPTION_KEY: 'short' });
