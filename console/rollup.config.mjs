@@ -79,7 +79,7 @@ export function consoleRollupConfig({ production }) {
     onwarn(warning, warn) {
       // A bare import left in the bundle fails only in the browser, on the page that reaches it.
       if (warning.code === 'UNRESOLVED_IMPORT') {
-        throw new Error(`Unresolved import ${warning.exported ?? ''} "${warning.id ?? ''}" → ${warning.message}. Add a stand-in under console/stand-ins.`);
+        throw new Error(`Unresolved import: ${warning.message.replace(/\.$/, '')}. Add a stand-in under console/stand-ins.`);
       }
       // LBC's own templates (LWC1149 key attributes, LWC1057 colspan) and `this` at module level in its
       // dependencies: harmless and not ours to fix.
