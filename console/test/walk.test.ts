@@ -8,10 +8,12 @@
  * start the sync, watch the initial load until the incremental phase, the checklist In progress then Done.
  * Step 5: invite three users by e-mail, then two by a CSV with Dutch headers (console/test/fixtures), and find
  * everyone in the Everyone team. Step 7: the Named Credential check, MSI Actions switched on, a permission set
- * assigned. Then as the rep (the console's running user, the sandbox org's admin, who is an active Actions
- * user): a synced Contact's page shows the synced data, Log a call, and the call is a Task on the Contact in
- * the Salesforce emulator and an activity of the person in the Marketo emulator. Every page is screenshotted
- * into test-results/console/ and scanned with axe-core: no serious or critical violations.
+ * assigned (the user's row chosen with the keyboard). Then as the rep (the console's running user, the sandbox
+ * org's admin, who is an active Actions user): the console's Record pages menu leads to a synced Lead, whose
+ * page shows the synced data; Log a call, and the call is a Task on the Lead in the Salesforce emulator and an
+ * activity of the person in the Marketo emulator; the same on a synced Contact's page. Every page, the
+ * Salesforce emulator's login page included, is screenshotted into test-results/console/ and scanned with
+ * axe-core: no serious or critical violations.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -84,6 +86,8 @@ const CSV_PEOPLE = ['nina.devries@example.com', 'pieter.jansen@example.com'];
 const ASSIGNED_ONE = '1 assigned, 0 had it already';
 /** The subject of the call the rep logs on the Contact page. */
 const CALL_SUBJECT = 'Walk: intro call';
+/** The subject of the call the rep logs on the Lead page. */
+const LEAD_CALL_SUBJECT = 'Walk: first call with a Lead';
 
 /** Opens a step's page from the checklist with the keyboard: Tab to its *Open* button, Enter. */
 async function openStep(page: Page, step: string) {
@@ -148,6 +152,45 @@ async function tabTo(page: Page, target: Locator, maxPresses = 40) {
   assert.fail(`${maxPresses} presses of Tab did not reach ${target}`);
 }
 
+/** Whether the element (or something inside it) has the focus. */
+const hasFocus = (target: Locator) => target.evaluate((el) => el.matches(':focus, :focus-within'));
+
+/**
+ * Selects a lightning-datatable row as a keyboard user does: Tab into the grid (it keeps one cell in the tab
+ * order), arrow up or down to the row, left to its selection checkbox, Space.
+ */
+async function selectRowWithKeyboard(page: Page, table: Locator, row: Locator) {
+  for (let i = 0; i < 40 && !(await hasFocus(table)); i++) await page.keyboard.press('Tab');
+  assert.ok(await hasFocus(table), '40 presses of Tab did not reach the data table');
+  const rows = table.locator('tbody tr');
+  // The focused row (-1: a header cell) and the wanted one, then as many arrow presses as rows between them.
+  const focused = await rows.evaluateAll((els) => els.findIndex((el) => el.matches(':focus-within')));
+  const wanted = await rows.evaluateAll((els, target) => els.indexOf(target as HTMLElement), await row.elementHandle());
+  assert.ok(wanted >= 0, 'the row is not in the table');
+  for (let i = 0; i < Math.abs(wanted - focused); i++) await page.keyboard.press(wanted > focused ? 'ArrowDown' : 'ArrowUp');
+  assert.ok(await hasFocus(row), `the arrow keys did not reach row ${wanted} (from ${focused})`);
+  const checkbox = row.locator('input[type="checkbox"]');
+  const checkboxCell = row.locator('td', { has: page.locator('input[type="checkbox"]') });
+  for (let i = 0; i < 10 && !(await hasFocus(checkboxCell)); i++) await page.keyboard.press('ArrowLeft');
+  assert.ok(await hasFocus(checkboxCell), 'ArrowLeft did not reach the row\'s selection checkbox');
+  await page.keyboard.press('Space');
+  await checkbox.and(page.locator(':checked')).waitFor({ timeout: 5_000 });
+  // Space put the grid in action mode (Tab would walk its cells); Escape returns to it, and Tab leaves it.
+  await page.keyboard.press('Escape');
+}
+
+/** Logs a call on a record page's msiPersonInsight card with the keyboard, and waits for it in the card's list. */
+async function logCall(page: Page, card: Locator, subject: string, notes: string) {
+  await tabAndType(page, card.locator('[data-field="subject"] input'), subject);
+  await tabAndType(page, card.locator('[data-field="durationMinutes"] input'), '7');
+  await tabAndType(page, card.locator('[data-field="notes"] textarea'), notes);
+  const log = card.locator('lightning-button.log button');
+  await tabTo(page, log, 40);
+  await page.keyboard.press('Enter');
+  await page.locator('.console-toast[data-variant="success"]', { hasText: 'Call logged' }).waitFor({ timeout: 15_000 });
+  await card.locator('li.activity', { hasText: subject }).waitFor({ timeout: 15_000 });
+}
+
 describe('the console in a browser: the setup guide', { skip, timeout: 300_000 }, () => {
   let runtime: TestRuntime;
   let browser: Browser;
@@ -205,6 +248,20 @@ describe('the console in a browser: the setup guide', { skip, timeout: 300_000 }
     await browser?.close();
     await runtime?.close();
   });
+
+  /** The logged call as the two emulators have it (waiting up to a minute for the deliveries): a Task about the record, a Marketo activity. */
+  async function delivered(recordId: string, personMarketoId: number, subject: string) {
+    const sandbox = sandboxOf(runtime.context)!;
+    const deadline = Date.now() + 60_000;
+    let task: Record<string, unknown> | undefined;
+    let activity: { leadId: number; activityTypeId: number; primaryAttributeValue?: unknown } | undefined;
+    while (Date.now() < deadline && !(task && activity)) {
+      task = [...sandbox.salesforce.org.scan('Task')].find((t) => t.WhoId === recordId && t.Subject && String(t.Subject).includes(subject));
+      activity = sandbox.marketo.db.activities.find((a) => a.leadId === personMarketoId && JSON.stringify(a).includes(subject));
+      if (!(task && activity)) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    return { task, activity };
+  }
 
   let clientId = '';
   let clientSecret = '';
@@ -322,10 +379,16 @@ describe('the console in a browser: the setup guide', { skip, timeout: 300_000 }
     await login.locator('#username').fill(salesforce.org.admin.username);
     await login.locator('#password').fill(salesforce.org.admin.password);
     await screenshot(login, 'salesforce-login');
+    // The emulated org's page, standing in for Salesforce's login page: scanned as the service's own are.
+    await checkAccessibility(login, 'the Salesforce emulator\'s login page');
     await login.locator('#Login').click();
     // The consent page (first authorization), then the service's callback sends the admin back to the setup tab.
     const allow = login.locator('#oaapprove');
-    if (await allow.waitFor({ timeout: 5_000 }).then(() => true, () => false)) await allow.click();
+    if (await allow.waitFor({ timeout: 5_000 }).then(() => true, () => false)) {
+      await screenshot(login, 'salesforce-consent');
+      await checkAccessibility(login, 'the Salesforce emulator\'s consent page');
+      await allow.click();
+    }
     // The service's callback page says it worked and links back to the setup tab; the admin closes the window.
     await login.getByRole('heading', { name: 'Connected to Salesforce' }).waitFor({ timeout: 15_000 });
     assert.equal(await login.getByRole('link', { name: 'Return to Salesforce' }).getAttribute('href'), `${base}/lightning/n/MSI_Actions_Setup`);
@@ -506,8 +569,9 @@ describe('the console in a browser: the setup guide', { skip, timeout: 300_000 }
     await page.locator('c-msi-actions-setup tr[data-step="configuration"] .slds-badge', { hasText: 'Done' }).waitFor({ timeout: 10_000 });
 
     const admin = sandboxOf(runtime.context)!.salesforce.org.admin;
-    const row = card.locator('lightning-datatable.users tbody tr', { hasText: admin.email });
-    await row.locator('label.slds-checkbox__label').click();
+    const table = card.locator('lightning-datatable.users');
+    const row = table.locator('tbody tr', { hasText: admin.email });
+    await selectRowWithKeyboard(page, table, row);
     const assign = card.locator('lightning-button.assign button');
     await assign.and(page.locator(':enabled')).waitFor();
     await tabTo(page, assign);
@@ -522,6 +586,55 @@ describe('the console in a browser: the setup guide', { skip, timeout: 300_000 }
   it('never hands the Client Secret to the browser\'s code: the console keeps it server-side', () => {
     assert.ok(consoleAnswers.length > 0);
     for (const answer of consoleAnswers) assert.ok(!answer.includes(clientSecret), 'a /console answer carried the Client Secret');
+  });
+
+  it('as the rep: reaches a synced Lead\'s page from the Record pages menu with the keyboard, sees the synced data and logs a call', async () => {
+    const sandbox = sandboxOf(runtime.context)!;
+    await page.goto(`${base}/console`);
+    await page.locator('c-msi-actions-setup table').waitFor();
+    // The console's navigation: Record pages lists a few synced Leads and Contacts, as a Lightning tab's recent records.
+    const menu = page.locator('console-app lightning-button-menu.records-menu-button');
+    await tabTo(page, menu.locator('button').first(), 20);
+    await page.keyboard.press('Enter');
+    const leadLink = menu.locator('lightning-menu-item.record-link[data-object="Lead"] a').first();
+    await leadLink.waitFor({ timeout: 20_000 });
+    assert.ok((await menu.locator('lightning-menu-item.record-link[data-object="Contact"]').count()) > 0, 'the menu lists no Contact');
+    await screenshot(page, 'record-pages-menu');
+    await checkAccessibility(page, 'the setup page with the Record pages menu open');
+    // The menu puts the focus on its first entry; the arrow keys move it to the first Lead.
+    for (let i = 0; i < 15 && !(await hasFocus(leadLink)); i++) await page.keyboard.press('ArrowDown');
+    assert.ok(await hasFocus(leadLink), 'the arrow keys did not reach the first Lead of the menu');
+    const leadId = /\/console\/record\/Lead\/(\w+)$/.exec((await leadLink.getAttribute('href')) ?? '')?.[1];
+    assert.ok(leadId, `the Lead entry links to ${await leadLink.getAttribute('href')}`);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${base}/console/record/Lead/${leadId}`);
+    await page.locator('.record-id', { hasText: leadId }).waitFor();
+
+    const person = await runtime.database.db
+      .selectFrom('persons')
+      .select(['marketo_id', 'email', 'last_name'])
+      .where('sfdc_lead_id', '=', leadId)
+      .where('removed_at', 'is', null)
+      .executeTakeFirst();
+    assert.ok(person, `the menu's Lead ${leadId} is not a synced person`);
+    assert.ok(sandbox.salesforce.org.get('Lead', leadId), `Lead ${leadId} is not in the emulated org`);
+    const card = page.locator('c-msi-person-insight');
+    await card.locator('.person-type').waitFor({ timeout: 15_000 });
+    assert.equal((await card.locator('.person-type').innerText()).trim(), 'Lead');
+    const fields = await card.locator('dl.fields').innerText();
+    if (person.email) assert.ok(fields.toLowerCase().includes(person.email.toLowerCase()), `the synced e-mail ${person.email} is not on the card: ${fields}`);
+    if (person.last_name) assert.ok(fields.includes(person.last_name), 'the synced last name is not on the card');
+    await screenshot(page, 'lead-record');
+    await checkAccessibility(page, 'the Lead record page');
+
+    await logCall(page, card, LEAD_CALL_SUBJECT, 'Interested; send the pricing sheet.');
+    await screenshot(page, 'lead-call-logged');
+    await checkAccessibility(page, 'the Lead record page after logging a call');
+    const { task, activity } = await delivered(leadId, person.marketo_id, LEAD_CALL_SUBJECT);
+    assert.ok(task, `no Task about Lead ${leadId} with the subject in the Salesforce emulator`);
+    assert.equal(task.OwnerId, sandbox.salesforce.org.admin.id, 'the Task belongs to the rep (the console\'s running user)');
+    assert.ok(activity, `no activity of Marketo person ${person.marketo_id} with the subject in the Marketo emulator`);
+    console.log(`# lead call: Task ${String(task.Id)} on ${leadId}, Marketo activity of ${person.marketo_id}`);
   });
 
   it('as the rep: opens a synced Contact\'s page, sees the synced data and logs a call', async () => {
@@ -548,14 +661,7 @@ describe('the console in a browser: the setup guide', { skip, timeout: 300_000 }
     await screenshot(page, 'contact-record');
     await checkAccessibility(page, 'the Contact record page');
 
-    await tabAndType(page, card.locator('[data-field="subject"] input'), CALL_SUBJECT);
-    await tabAndType(page, card.locator('[data-field="durationMinutes"] input'), '7');
-    await tabAndType(page, card.locator('[data-field="notes"] textarea'), 'Asked for a demo next week.');
-    const log = card.locator('lightning-button.log button');
-    await tabTo(page, log, 40);
-    await page.keyboard.press('Enter');
-    await page.locator('.console-toast[data-variant="success"]', { hasText: 'Call logged' }).waitFor({ timeout: 15_000 });
-    await card.locator('li.activity', { hasText: CALL_SUBJECT }).waitFor({ timeout: 15_000 });
+    await logCall(page, card, CALL_SUBJECT, 'Asked for a demo next week.');
     await screenshot(page, 'call-logged');
     await checkAccessibility(page, 'the Contact record page after logging a call');
   });
@@ -563,14 +669,7 @@ describe('the console in a browser: the setup guide', { skip, timeout: 300_000 }
   it('the call reaches Salesforce as a Task on the Contact and Marketo as an activity of the person', async () => {
     const sandbox = sandboxOf(runtime.context)!;
     const admin = sandbox.salesforce.org.admin;
-    const deadline = Date.now() + 60_000;
-    let task: Record<string, unknown> | undefined;
-    let activity: { leadId: number; activityTypeId: number; primaryAttributeValue?: unknown } | undefined;
-    while (Date.now() < deadline && !(task && activity)) {
-      task = [...sandbox.salesforce.org.scan('Task')].find((t) => t.WhoId === contactId && t.Subject && String(t.Subject).includes(CALL_SUBJECT));
-      activity = sandbox.marketo.db.activities.find((a) => a.leadId === marketoId && JSON.stringify(a).includes(CALL_SUBJECT));
-      if (!(task && activity)) await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    const { task, activity } = await delivered(contactId, marketoId, CALL_SUBJECT);
     assert.ok(task, `no Task about ${contactId} with the subject in the Salesforce emulator`);
     assert.equal(task.OwnerId, admin.id, 'the Task belongs to the rep (the console\'s running user)');
     assert.ok(activity, `no activity of Marketo person ${marketoId} with the subject in the Marketo emulator`);

@@ -1,10 +1,14 @@
 import { LightningElement } from 'lwc';
 import { currentPageReference } from 'lightning/navigation';
 import { personInsight } from '@console/components';
+import previewSyncFields from '@salesforce/apex/MsiActionsSyncController.previewSyncFields';
 
 const TOAST_ICONS = { success: 'utility:success', error: 'utility:error', warning: 'utility:warning', info: 'utility:info' };
 /** Salesforce's "dismissible" toasts go after a few seconds; error toasts stay until closed, as on the platform's sticky mode. */
 const TOAST_MS = 6000;
+
+/** How many Leads and how many Contacts the Record pages menu lists. */
+const RECORDS_PER_OBJECT = 5;
 
 /**
  * The console's frame around the package's components: an app bar as Lightning shows one, the page for the
@@ -16,6 +20,10 @@ export default class ConsoleApp extends LightningElement {
     toasts = [];
     nextToastId = 1;
     personInsight = personInsight;
+    /** The Record pages menu: the synced Leads and Contacts it links to, read when it is first opened. */
+    records;
+    recordsLoading = false;
+    recordsMessage = '';
 
     connectedCallback() {
         this.onToast = (event) => this.showToast(event.detail || {});
@@ -94,6 +102,44 @@ export default class ConsoleApp extends LightningElement {
         return this.isRecord ? undefined : 'page';
     }
 
+    /**
+     * Opening the Record pages menu: on the platform a rep reaches a Lead or Contact from its tab; the console,
+     * which has no such lists, links to a few of the people the sync reads (the field preview's sample of
+     * people with a Salesforce owner, MsiActionsSyncController.previewSyncFields through the Apex bridge).
+     */
+    async handleRecordsOpen() {
+        if (this.recordsLoading || (this.records && this.records.length > 0)) return;
+        this.recordsLoading = true;
+        this.recordsMessage = '';
+        try {
+            const preview = await previewSyncFields();
+            this.records = recordLinks(preview && preview.sample);
+            if (this.records.length === 0) this.recordsMessage = 'No synced Lead or Contact yet: start the sync in step 4.';
+        } catch (error) {
+            this.records = [];
+            const reason = (error && error.body && error.body.message) || (error && error.message) || String(error);
+            this.recordsMessage = `No records to list: ${reason}`;
+        } finally {
+            this.recordsLoading = false;
+        }
+    }
+
+    get leadLinks() {
+        return (this.records || []).filter((record) => record.objectApiName === 'Lead');
+    }
+
+    get contactLinks() {
+        return (this.records || []).filter((record) => record.objectApiName === 'Contact');
+    }
+
+    get hasLeadLinks() {
+        return this.leadLinks.length > 0;
+    }
+
+    get hasContactLinks() {
+        return this.contactLinks.length > 0;
+    }
+
     showToast({ title = '', message = '', variant = 'info', mode }) {
         const kind = TOAST_ICONS[variant] ? variant : 'info';
         const id = String(this.nextToastId++);
@@ -121,4 +167,25 @@ export default class ConsoleApp extends LightningElement {
     closeToast(id) {
         this.toasts = this.toasts.filter((toast) => toast.id !== id);
     }
+}
+
+/** Menu entries of the sample's people who are a Lead or a Contact in Salesforce, a few of each. */
+function recordLinks(sample) {
+    const links = [];
+    const counts = { Lead: 0, Contact: 0 };
+    for (const person of Array.isArray(sample) ? sample : []) {
+        const objectApiName = person.salesforceContactId ? 'Contact' : person.salesforceLeadId ? 'Lead' : undefined;
+        if (!objectApiName || counts[objectApiName] >= RECORDS_PER_OBJECT) continue;
+        counts[objectApiName] += 1;
+        const recordId = objectApiName === 'Contact' ? person.salesforceContactId : person.salesforceLeadId;
+        const name = [person.firstName, person.lastName].filter(Boolean).join(' ') || person.email || recordId;
+        links.push({
+            key: `${objectApiName}-${recordId}`,
+            objectApiName,
+            recordId,
+            label: person.email && name !== person.email ? `${name} · ${person.email}` : name,
+            href: `/console/record/${objectApiName}/${encodeURIComponent(recordId)}`
+        });
+    }
+    return links;
 }
