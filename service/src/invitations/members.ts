@@ -50,6 +50,22 @@ function teamName(raw: string): string {
   return name;
 }
 
+/**
+ * The MSI Actions user who owns the account's Marketo connection (the admin who connected it, see
+ * MarketoConnections.owner), or null when there is no connection or no known user connected it. The
+ * marketo capability owns the table; without it (a capability subset) there is no owner.
+ */
+async function marketoConnectionOwner(db: DbOrTx, accountId: string): Promise<string | null> {
+  const table = await sql<{ present: boolean }>`
+    select exists (
+      select 1 from information_schema.columns
+      where table_schema = current_schema() and table_name = 'marketo_connections' and column_name = 'connected_by_user_id'
+    ) as present`.execute(db);
+  if (!table.rows[0]?.present) return null;
+  const row = await db.selectFrom('marketo_connections').select('connected_by_user_id').where('account_id', '=', accountId).executeTakeFirst();
+  return row?.connected_by_user_id ?? null;
+}
+
 /** User Management and Team Management of the Actions account. */
 export class MemberService {
   readonly #transfers = new Map<string, OwnershipTransfer>();
@@ -175,18 +191,30 @@ export class MemberService {
   }
 
   /**
-   * The original-user rule: once the sync has started, the Marketo connection and the sync run
-   * as the user the first invitation went to, so that user cannot be removed.
+   * The original-user rule: once the sync has started, the Marketo connection and the sync run as the
+   * admin who owns the connection — the original user (the first invitation's) until another admin
+   * connects Marketo, which hands the connection over (MSI: "another admin connects, then the first
+   * may be removed"). That owner cannot be removed; after the hand-over the original user can.
+   * A connection made by a caller not linked to a user (the API client alone) stays the original user's.
    */
   private async guardOriginalUser(tx: DbOrTx, accountId: string, user: UserRow, action: 'delete' | 'deactivate') {
+    if (!(await syncHasStarted(tx, accountId))) return;
+    const owner = await marketoConnectionOwner(tx, accountId);
+    const verb = action === 'delete' ? 'deleting' : 'deactivating';
+    if (owner && owner === user.id) {
+      throw conflict(
+        'marketo_owner_required',
+        `${user.email} owns the Marketo connection the data sync runs on, so ${verb} them would break the sync. First have another admin connect Marketo (Settings → Admin Settings → Marketo → Connect, signed in as that admin), then ${action} ${user.email}.`,
+        { userId: user.id, email: user.email, reason: 'owns_marketo_connection' },
+      );
+    }
+    if (owner) return;
     const account = await accountRepository.findById(tx, accountId);
     const original = user.original || account?.original_user_id === user.id;
-    if (!original || !(await syncHasStarted(tx, accountId))) return;
+    if (!original) return;
     throw conflict(
       'original_user_required',
-      `${user.email} is the original user of this account and the data sync has been started: the sync and the Marketo connection run as this user, so ${
-        action === 'delete' ? 'deleting' : 'deactivating'
-      } them would break the sync. First have another admin connect Marketo (Settings → Admin Settings → Marketo → Connect, signed in as that admin), then ${action} the original user.`,
+      `${user.email} is the original user of this account and the data sync has been started: the sync and the Marketo connection run as this user, so ${verb} them would break the sync. First have another admin connect Marketo (Settings → Admin Settings → Marketo → Connect, signed in as that admin), then ${action} the original user.`,
       { userId: user.id, email: user.email, reason: 'sync_started' },
     );
   }
@@ -340,7 +368,7 @@ export class MemberService {
         .values({ account_id: accountId, from_user_id: userId, from_email: user.email, to_user_id: receiver.id, to_email: receiver.email, actor, items: JSON.stringify(items) })
         .execute();
       if (account.original_user_id === userId) {
-        // Only possible before the sync started: the account then has no original user any more.
+        // Before the sync started, or after another admin took the Marketo connection over: the account then has no original user any more.
         await tx.updateTable('accounts').set({ original_user_id: null }).where('id', '=', accountId).execute();
       }
       await tx.deleteFrom('users').where('account_id', '=', accountId).where('id', '=', userId).execute();

@@ -127,11 +127,35 @@ export class MarketoConnections {
     return { munchkinId: munchkin, ...endpointsForMunchkin(munchkin) };
   }
 
+  /**
+   * The MSI Actions user behind a call, when the caller (Apex's X-MSI-Actor) names a Salesforce user
+   * linked to one. Only an active admin may connect Marketo: the connection is owned by whoever connects.
+   */
+  private async connectingUser(accountId: string, salesforceUserId: string | null | undefined): Promise<string | null> {
+    if (!salesforceUserId) return null;
+    const users = await this.database
+      .selectFrom('users')
+      .select(['id', 'email', 'role', 'status', 'salesforce_user_id'])
+      .where('account_id', '=', accountId)
+      .where('salesforce_user_id', 'is not', null)
+      .execute();
+    // Salesforce ids come as 15 or 18 characters; the first 15 name the user.
+    const user = users.find((u) => u.salesforce_user_id!.slice(0, 15) === salesforceUserId.slice(0, 15));
+    if (!user) return null;
+    if (user.role !== 'Admin' || user.status !== 'active') {
+      throw new AppError(403, 'marketo_admin_required', `Only an active admin can connect Marketo, and ${user.email} is ${user.status === 'active' ? 'not an admin' : `${user.status}`}: the connection is owned by the admin who connects it.`, {
+        userId: user.id,
+      });
+    }
+    return user.id;
+  }
+
   /** Verifies (token, then describe) and saves; a second connect by another admin hands the connection over. */
-  async connect(accountId: string, input: ConnectInput, actor: string): Promise<ConnectionStatus> {
+  async connect(accountId: string, input: ConnectInput, actor: string, caller: { salesforceUserId?: string | null } = {}): Promise<ConnectionStatus> {
     const clientId = input.clientId.trim();
     const clientSecret = input.clientSecret.trim();
     if (!clientId || !clientSecret) throw new AppError(400, 'invalid_credentials', 'The Client ID and Client Secret are required.');
+    const ownerUserId = await this.connectingUser(accountId, caller.salesforceUserId);
     const endpoints = this.endpoints(input);
     const client = new MarketoClient({ sharedLimits: this.sharedLimits, ...this.clientDefaults, ...endpoints, clientId, clientSecret, maxRetries: 2, onApiCall: ({ day }) => this.countCall(accountId, day) });
     let apiUser: string;
@@ -152,7 +176,7 @@ export class MarketoConnections {
       });
       throw appError;
     }
-    const previous = await this.db.selectFrom('marketo_connections').select(['connected_by', 'client_id']).where('account_id', '=', accountId).executeTakeFirst();
+    const previous = await this.db.selectFrom('marketo_connections').select(['connected_by', 'connected_by_user_id', 'client_id']).where('account_id', '=', accountId).executeTakeFirst();
     const now = new Date();
     await this.database.transaction().execute(async (tx) => {
       const t = tx as unknown as Kysely<MarketoTables>;
@@ -164,6 +188,7 @@ export class MarketoConnections {
         client_secret_sealed: this.keys.encrypt(clientSecret),
         api_user: apiUser,
         connected_by: actor,
+        connected_by_user_id: ownerUserId,
         connected_at: now,
         last_verified_at: now,
         quota_stopped_until: null,
@@ -182,7 +207,13 @@ export class MarketoConnections {
         actor,
         action: 'marketo.connect',
         target: endpoints.munchkinId ?? endpoints.restUrl,
-        details: { clientId, apiUser, restUrl: endpoints.restUrl, ...(previous ? { replaced: { connectedBy: previous.connected_by, clientId: previous.client_id } } : {}) },
+        details: {
+          clientId,
+          apiUser,
+          restUrl: endpoints.restUrl,
+          ownerUserId,
+          ...(previous ? { replaced: { connectedBy: previous.connected_by, ownerUserId: previous.connected_by_user_id, clientId: previous.client_id } } : {}),
+        },
       });
     });
     this.clients.delete(accountId);
@@ -218,10 +249,13 @@ export class MarketoConnections {
     };
   }
 
-  /** The connection's owner (the admin who connected it), for user management to protect. */
-  async owner(accountId: string): Promise<string | null> {
-    const row = await this.db.selectFrom('marketo_connections').select('connected_by').where('account_id', '=', accountId).executeTakeFirst();
-    return row?.connected_by ?? null;
+  /**
+   * The connection's owner, for user management to protect: who connected it (the audit actor) and,
+   * when that caller was linked to an MSI Actions user, that user's id. Null when not connected.
+   */
+  async owner(accountId: string): Promise<{ connectedBy: string; userId: string | null } | null> {
+    const row = await this.db.selectFrom('marketo_connections').select(['connected_by', 'connected_by_user_id']).where('account_id', '=', accountId).executeTakeFirst();
+    return row ? { connectedBy: row.connected_by, userId: row.connected_by_user_id } : null;
   }
 
   async disconnect(accountId: string, actor: string): Promise<void> {

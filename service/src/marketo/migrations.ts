@@ -42,4 +42,11 @@ export const marketoMigrations: Record<string, Migration> = {
         create index marketo_limiter_leases_instance on marketo_limiter_leases (instance, started_at)`.execute(db);
     },
   },
+  '0302_marketo_connection_owner_user': {
+    async up(db: Kysely<unknown>) {
+      // The MSI Actions user (an admin) who connected Marketo and so owns the connection, when the
+      // caller was known as one; null when an unlinked caller connected (the original user then owns it).
+      await sql`alter table marketo_connections add column connected_by_user_id uuid references users(id) on delete set null`.execute(db);
+    },
+  },
 };

@@ -1,10 +1,10 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { actorOf } from '../platform/audit.js';
 import type { MarketoConnections } from './connections.js';
 
-const errors = { 400: { $ref: 'ErrorBody#' }, 401: { $ref: 'ErrorBody#' }, 404: { $ref: 'ErrorBody#' }, 422: { $ref: 'ErrorBody#' }, 429: { $ref: 'ErrorBody#' }, 502: { $ref: 'ErrorBody#' } };
+const errors = { 400: { $ref: 'ErrorBody#' }, 401: { $ref: 'ErrorBody#' }, 403: { $ref: 'ErrorBody#' }, 404: { $ref: 'ErrorBody#' }, 422: { $ref: 'ErrorBody#' }, 429: { $ref: 'ErrorBody#' }, 502: { $ref: 'ErrorBody#' } };
 const secured = [{ clientCredentials: [] }];
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -35,6 +35,16 @@ const Status = Type.Object({
   lastError: Type.Union([Type.Object({ code: Type.String(), message: Type.String(), at: Type.String({ format: 'date-time' }) }), Type.Null()]),
 });
 
+const SF_USER_ID = /^005[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/;
+
+/** The Salesforce user Apex names in `X-MSI-Actor: <user id> <name>`, when it names one. */
+function salesforceUserOf(request: FastifyRequest): string | null {
+  const header = request.headers['x-msi-actor'];
+  if (typeof header !== 'string') return null;
+  const first = header.trim().split(/\s+/)[0] ?? '';
+  return SF_USER_ID.test(first) ? first : null;
+}
+
 export function marketoRoutes(connections: () => MarketoConnections): FastifyPluginAsync {
   return async (fastify) => {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -45,13 +55,14 @@ export function marketoRoutes(connections: () => MarketoConnections): FastifyPlu
         schema: {
           tags: ['marketo'],
           operationId: 'connectMarketo',
-          summary: 'Connect the account to Marketo (verified first: a token, then describe); replaces and hands over an existing connection',
+          summary:
+            'Connect the account to Marketo (verified first: a token, then describe); replaces and hands over an existing connection. Only an active admin may connect: a caller whose X-MSI-Actor names a non-admin user is refused (403)',
           security: secured,
           body: ConnectBody,
           response: { 200: Status, ...errors },
         },
       },
-      async (request) => connections().connect(request.accountId, request.body, actorOf(request)),
+      async (request) => connections().connect(request.accountId, request.body, actorOf(request), { salesforceUserId: salesforceUserOf(request) }),
     );
 
     app.get(

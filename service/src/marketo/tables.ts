@@ -17,6 +17,8 @@ export interface MarketoTables {
     api_user: string;
     /** The admin who connected it and owns it (the audit actor). */
     connected_by: string;
+    /** That admin as an MSI Actions user, when the caller was linked to one (else the original user owns it). */
+    connected_by_user_id: ColumnType<string | null, string | null | undefined, string | null>;
     connected_at: Timestamp;
     last_verified_at: Timestamp;
     daily_quota: number;

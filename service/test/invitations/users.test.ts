@@ -7,6 +7,7 @@ import { apiOf, linkFor } from './helpers.js';
 import type { InvitationService } from '../../src/invitations/service.js';
 import type { MemberService } from '../../src/invitations/members.js';
 import { syncHasStarted } from '../../src/invitations/original-user.js';
+import { startMarketoEmulator, type MarketoEmulator } from '../../../emulators/marketo/index.js';
 
 type User = { id: string; email: string; role: string; status: string; original: boolean; teams: Array<{ id: string; name: string }> };
 
@@ -244,5 +245,105 @@ describe('step 5: user and team management', () => {
     assert.match(commit.rows[0].reason, /was not created: the account has reached its limit of 20 teams/);
     const actions = (await api('GET', '/audit?limit=200')).json().entries.map((e: { action: string }) => e.action);
     for (const action of ['team.created', 'team.renamed', 'team.deleted']) assert.ok(actions.includes(action), action);
+  });
+});
+
+describe('the original-user rule after a hand-over: the Marketo connection’s owner is protected, and only an admin can connect', () => {
+  let runtime: TestRuntime;
+  let account: ActiveAccount;
+  let api: ReturnType<typeof apiOf>;
+  let marketo: MarketoEmulator;
+  before(async () => {
+    runtime = await startTestRuntime();
+    marketo = await startMarketoEmulator({ people: 20 });
+    account = await createActiveAccount(runtime, { orgName: 'Hand Over Co' });
+    api = apiOf(runtime, account);
+    (runtime.context.services.invitations as InvitationService).rate = { batchSize: 1000, intervalSeconds: 1 };
+  });
+  after(async () => {
+    await marketo.close();
+    await runtime.close();
+  });
+
+  const find = async (email: string): Promise<User> => (await api('GET', `/users?search=${encodeURIComponent(email)}`)).json().users[0];
+  const join = async (email: string) => {
+    const { page } = await activate(runtime, await linkFor(runtime, email));
+    assert.equal(page.statusCode, 200);
+  };
+  /** Activity logging links a user to their Salesforce user (users.salesforce_user_id); done directly here. */
+  const link = (userId: string, salesforceUserId: string) => sql`update users set salesforce_user_id = ${salesforceUserId} where id = ${userId}`.execute(runtime.database.db);
+  const connectAs = (actor: string) =>
+    runtime.app.inject({
+      method: 'POST',
+      url: '/api/v1/connections/marketo',
+      headers: { ...account.auth, 'x-msi-actor': actor },
+      payload: { restUrl: marketo.restUrl, identityUrl: marketo.identityUrl, clientId: marketo.clientId, clientSecret: marketo.clientSecret },
+    });
+
+  it('hands the connection over when another admin connects; then the original user may go and the new owner may not', async () => {
+    assert.equal((await api('POST', '/invitations', { addresses: ['second@handover.example'], role: 'Admin' })).statusCode, 200);
+    assert.equal((await api('POST', '/invitations', { addresses: ['rep@handover.example'] })).statusCode, 200);
+    await join('second@handover.example');
+    await join('rep@handover.example');
+    const original = await find(account.adminEmail);
+    const second = await find('second@handover.example');
+    const rep = await find('rep@handover.example');
+    assert.equal(original.original, true);
+    assert.equal(second.role, 'Admin');
+    assert.equal(rep.role, 'User');
+    await link(original.id, '005000000000010AAA');
+    await link(second.id, '005000000000020AAA');
+    await link(rep.id, '005000000000030AAA');
+
+    // The original user connects Marketo and starts the sync (the sync capability's table: one row per started run).
+    assert.equal((await connectAs('005000000000010AAA Olga Original')).statusCode, 200);
+    await sql`insert into sync_runs (account_id) values (${account.accountId})`.execute(runtime.database.db);
+    assert.equal(await syncHasStarted(runtime.database.db, account.accountId), true);
+    for (const [method, url] of [
+      ['POST', `/users/${original.id}/deactivate`],
+      ['DELETE', `/users/${original.id}`],
+    ] as const) {
+      const res = await api(method, url);
+      assert.equal(res.statusCode, 409, res.body);
+      assert.equal(res.json().error.code, 'marketo_owner_required');
+      assert.match(res.json().error.message, /owns the Marketo connection the data sync runs on.*First have another admin connect Marketo/);
+    }
+
+    // A caller not linked to any user (the API client alone) connects: no hand-over, the original user stays protected.
+    assert.equal((await connectAs('005000000000099AAA Someone Unlinked')).statusCode, 200);
+    const unlinked = await api('DELETE', `/users/${original.id}`);
+    assert.equal(unlinked.statusCode, 409);
+    assert.equal(unlinked.json().error.code, 'original_user_required');
+
+    // A non-admin may not connect (nor take the connection over); the connection is unchanged.
+    const byRep = await connectAs('005000000000030AAA Rob Rep');
+    assert.equal(byRep.statusCode, 403, byRep.body);
+    assert.equal(byRep.json().error.code, 'marketo_admin_required');
+    assert.match(byRep.json().error.message, /Only an active admin can connect Marketo, and rep@handover\.example is not an admin/);
+    assert.match((await runtime.app.inject({ method: 'GET', url: '/api/v1/connections/marketo', headers: account.auth })).json().connectedBy, /Someone Unlinked/);
+
+    // Another admin connects (named by the 15-character form of their id): the connection is theirs now.
+    const bySecond = await connectAs('005000000000020 Sam Second');
+    assert.equal(bySecond.statusCode, 200, bySecond.body);
+    assert.match(bySecond.json().connectedBy, /Sam Second/);
+    const secondGone = await api('DELETE', `/users/${second.id}`);
+    assert.equal(secondGone.statusCode, 409, 'the new owner is protected now');
+    assert.equal(secondGone.json().error.code, 'marketo_owner_required');
+    assert.equal((await api('POST', `/users/${second.id}/deactivate`)).statusCode, 409);
+
+    // ... and the first may be removed.
+    const deactivated = await api('POST', `/users/${original.id}/deactivate`);
+    assert.equal(deactivated.statusCode, 200, deactivated.body);
+    assert.equal(deactivated.json().status, 'deactivated');
+    // A deactivated admin cannot take the connection back.
+    const byDeactivated = await connectAs('005000000000010AAA Olga Original');
+    assert.equal(byDeactivated.statusCode, 403);
+    assert.match(byDeactivated.json().error.message, /is deactivated: the connection is owned by the admin who connects it/);
+    const removed = await api('DELETE', `/users/${original.id}?transferTo=${second.id}`);
+    assert.equal(removed.statusCode, 200, removed.body);
+    assert.equal(removed.json().transferredTo.id, second.id);
+    assert.equal((await api('GET', '/accounts/current')).json().originalUser, null);
+    const audit = (await api('GET', '/audit?action=marketo.connect')).json().entries as Array<{ outcome: string; details?: { ownerUserId?: string | null } }>;
+    assert.ok(audit.some((e) => e.outcome === 'success' && e.details?.ownerUserId === second.id));
   });
 });
