@@ -1,13 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { LeadDatabase, Overlay } from './database.js';
 import { isoSeconds } from './database.js';
 import type { FieldValue } from './fields.js';
 
 /**
- * Bulk lead extract jobs. A job's file is never stored: it is written twice from the same frozen
- * overlay, once while "Processing" to learn its size and SHA-256, once per download, byte for byte
- * the same.
+ * Bulk lead extract jobs. By default a job's file is never stored: it is written twice from the same
+ * frozen overlay, once while "Processing" to learn its size and SHA-256, once per download, byte for
+ * byte the same. With `fileDir` the processing pass also stores it there (as Marketo keeps an export's
+ * file for days) and downloads are served from that file.
  */
 
 export type ExportStatus = 'Created' | 'Queued' | 'Processing' | 'Completed' | 'Failed' | 'Cancelled';
@@ -30,6 +33,8 @@ export interface ExportJob {
   overlay?: Overlay;
   /** The size/checksum pass has finished. */
   written?: boolean;
+  /** The stored file, when the emulator stores export files (`fileDir`). */
+  filePath?: string;
   /** Day (US Central) whose export allocation the job counted against. */
   day?: string;
 }
@@ -79,6 +84,8 @@ export interface BulkLimits {
   /** Minimum time a job spends in Processing. */
   processingMs: number;
   dailyExportBytes: number;
+  /** Where finished export files are stored and served from; unset: generated again per download. */
+  fileDir?: string;
 }
 
 export class BulkExports {
@@ -126,6 +133,11 @@ export class BulkExports {
     this.advance();
   }
 
+  /** Deletes the stored files (on close). */
+  removeFiles(): void {
+    for (const job of this.jobs.values()) if (job.filePath) fs.rmSync(job.filePath, { force: true });
+  }
+
   /** Moves jobs along: finished processing → Completed, free slots → next queued job. */
   advance(): void {
     const now = this.clock();
@@ -154,17 +166,28 @@ export class BulkExports {
     const hash = createHash('sha256');
     let size = 0;
     const stats = { rows: 0 };
+    const filePath = this.limits.fileDir ? path.join(this.limits.fileDir, `${job.exportId}.${job.format.toLowerCase()}`) : undefined;
+    const out = filePath ? fs.createWriteStream(filePath) : undefined;
     try {
       for await (const chunk of exportFile(this.db, job, stats)) {
-        if (job.status !== 'Processing') return;
+        if (job.status !== 'Processing') {
+          out?.destroy();
+          return;
+        }
         hash.update(chunk);
         size += chunk.length;
+        if (out && !out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      }
+      if (out) {
+        await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+        job.filePath = filePath;
       }
       job.fileSize = size;
       job.numberOfRecords = stats.rows;
       job.fileChecksum = `sha256:${hash.digest('hex')}`;
       job.written = true;
     } catch {
+      out?.destroy();
       job.status = 'Failed';
     }
     const wait = Math.max(0, this.limits.processingMs - (this.clock() - (job.startedAt ?? 0)));

@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { personAt, salesforceId } from '../../shared/seed-people.js';
 import { startMarketoEmulator, type MarketoEmulator } from '../index.js';
@@ -251,6 +255,43 @@ describe('Marketo emulator, spoken to directly', () => {
     assert.equal(await tail.text(), text.slice(-5));
     const beyond = await fetch(`${e.url}/bulk/v1/leads/export/${id}/file.json`, { headers: { Authorization: `Bearer ${t}`, Range: `bytes=${String(status.fileSize)}-` } });
     assert.equal(beyond.status, 416);
+  });
+});
+
+describe('Marketo emulator: export files stored on disk (bulkFileDir)', () => {
+  it('serves the same bytes as a generated file, with Range, and removes the files on close', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mkto-bulk-'));
+    const stored = await startMarketoEmulator({ people: 300, seed: 'files', bulkProcessingMs: 0, bulkFileDir: dir });
+    const generated = await startMarketoEmulator({ people: 300, seed: 'files', bulkProcessingMs: 0 });
+    try {
+      const download = async (em: MarketoEmulator, range?: string) => {
+        const et = await token(em);
+        const post = (p: string, body?: unknown) =>
+          get(em, p, et, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+        const id = ((await post('/bulk/v1/leads/export/create.json', { fields: ['id', 'email', 'title'], filter: { createdAt: { startAt: '2024-01-01T00:00:00Z', endAt: '2024-01-31T00:00:00Z' } } })).body.result as Array<{ exportId: string }>)[0]!.exportId;
+        await post(`/bulk/v1/leads/export/${id}/enqueue.json`);
+        let job: Record<string, unknown> = {};
+        for (let i = 0; i < 200 && job.status !== 'Completed'; i++) {
+          await new Promise((r) => setTimeout(r, 10));
+          job = ((await get(em, `/bulk/v1/leads/export/${id}/status.json`, et)).body.result as Array<Record<string, unknown>>)[0]!;
+        }
+        const file = await fetch(`${em.url}/bulk/v1/leads/export/${id}/file.json`, { headers: { Authorization: `Bearer ${et}`, ...(range ? { Range: range } : {}) } });
+        return { job, status: file.status, text: await file.text() };
+      };
+      const a = await download(stored);
+      const b = await download(generated);
+      assert.equal(a.text, b.text);
+      assert.equal(a.job.fileChecksum, `sha256:${createHash('sha256').update(a.text).digest('hex')}`);
+      assert.equal(fs.readdirSync(dir).length, 1, 'written once');
+      const part = await download(stored, 'bytes=100-199');
+      assert.equal(part.status, 206);
+      assert.equal(part.text, a.text.slice(100, 200));
+    } finally {
+      await stored.close();
+      await generated.close();
+    }
+    assert.deepEqual(fs.readdirSync(dir), [], 'removed on close');
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
 
