@@ -320,6 +320,29 @@ async function buildOpenApi() {
   return JSON.parse(stdout);
 }
 
+/**
+ * `MsiActionsClient.PACKAGE_VERSION` travels on every callout and decides whether the service asks for an upgrade:
+ * it must be the major.minor.patch of the package version that `sfdx-project.json` builds.
+ */
+async function packageVersionConstant() {
+  const project = JSON.parse(fs.readFileSync(path.join(ROOT, 'sfdx-project.json'), 'utf8'));
+  const directory = (project.packageDirectories ?? []).find((d) => path.resolve(ROOT, d.path) === PACKAGE_DIR);
+  const clientFile = path.join(DEFAULT_DIR, 'classes/MsiActionsClient.cls');
+  const versionNumber = directory?.versionNumber;
+  const problems = [];
+  const parts = /^(\d+)\.(\d+)\.(\d+)(?:\.(?:\d+|NEXT|LATEST))?$/.exec(versionNumber ?? '');
+  if (!parts) problems.push(`sfdx-project.json: force-app has no versionNumber major.minor.patch.build (${versionNumber})`);
+  const constant = /\bPACKAGE_VERSION\s*=\s*'([^']*)'/.exec(stripApexComments(apexSources.get(clientFile) ?? ''));
+  if (!constant) problems.push(`${rel(clientFile)} declares no PACKAGE_VERSION = '<major.minor.patch>'`);
+  const expected = parts ? parts.slice(1, 4).join('.') : undefined;
+  if (parts && constant && constant[1] !== expected) {
+    problems.push(
+      `${rel(clientFile)} PACKAGE_VERSION is '${constant[1]}' but sfdx-project.json builds ${versionNumber}: set it to '${expected}'`,
+    );
+  }
+  return { summary: `PACKAGE_VERSION ${constant?.[1] ?? '?'} against versionNumber ${versionNumber ?? '?'}`, problems };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 
 const started = Date.now();
@@ -335,6 +358,7 @@ const checks = [
   ['LWC bundles have their .js-meta.xml', lwcBundles()],
   ['LWC Apex imports exist as @AuraEnabled methods', lwcApexImports()],
   ['Custom labels defined and translated', customLabels()],
+  ['Package version in Apex matches sfdx-project.json', packageVersionConstant()],
   ['Apex callouts exist in the service OpenAPI', openApiEndpoints(openApi)],
 ];
 

@@ -14,6 +14,10 @@ import OPEN_TITLE from '@salesforce/label/c.MSI_Setup_Open_Title';
 import CURRENT from '@salesforce/label/c.MSI_Setup_Current';
 import ERROR_TITLE from '@salesforce/label/c.MSI_Error_Title';
 import SYNC_CAUTION from '@salesforce/label/c.MSI_Setup_Sync_Caution';
+import UPGRADE_TITLE from '@salesforce/label/c.MSI_Setup_Upgrade_Title';
+import UPGRADE_HINT from '@salesforce/label/c.MSI_Setup_Upgrade_Hint';
+import UPGRADE_LATEST from '@salesforce/label/c.MSI_Setup_Upgrade_Latest';
+import UPGRADE_REQUIRED from '@salesforce/label/c.MSI_Error_Upgrade_Required';
 import { reduceErrors } from 'c/ldsUtils';
 import { SETUP_STEPS, STATUS, formatLabel } from './setupSteps';
 
@@ -42,13 +46,15 @@ export default class MsiActionsSetup extends LightningElement {
         open: OPEN,
         current: CURRENT,
         errorTitle: ERROR_TITLE,
-        syncCaution: SYNC_CAUTION
+        syncCaution: SYNC_CAUTION,
+        upgradeTitle: UPGRADE_TITLE,
+        upgradeHint: UPGRADE_HINT
     };
 
     /** The step whose page shows below the checklist. */
     selectedStep = 'account';
 
-    /** @type {{ packageVersion?: string, stepStatus?: Record<string, string>, problem?: string, syncStarted?: boolean, account?: { status?: string } } | undefined} */
+    /** @type {{ packageVersion?: string, stepStatus?: Record<string, string>, problem?: string, syncStarted?: boolean, upgradeRequired?: boolean, latestPackageVersion?: string, account?: { status?: string } } | undefined} */
     state;
     /** @type {unknown} */
     error;
@@ -124,6 +130,20 @@ export default class MsiActionsSetup extends LightningElement {
     /** The seed's caution of step 4: once the sync has started, the original user must not be deleted. */
     get showSyncCaution() {
         return this.state?.syncStarted === true;
+    }
+
+    /** The service refuses this package version (HTTP 426): nothing works until the package is upgraded. */
+    get showUpgrade() {
+        return this.state?.upgradeRequired === true;
+    }
+
+    /** The service's refusal as the Apex words it (a Custom Label), or the label here when it sent none. */
+    get upgradeMessage() {
+        return this.state?.problem || formatLabel(UPGRADE_REQUIRED, this.state?.packageVersion ?? '');
+    }
+
+    get upgradeLatestText() {
+        return this.state?.latestPackageVersion ? formatLabel(UPGRADE_LATEST, this.state.latestPackageVersion) : '';
     }
 
     get showMarketo() {

@@ -12,6 +12,8 @@ import NOT_STARTED from '@salesforce/label/c.MSI_Status_Not_Started';
 import DONE from '@salesforce/label/c.MSI_Status_Done';
 import TABLE from '@salesforce/label/c.MSI_Setup_Table';
 import SYNC_CAUTION from '@salesforce/label/c.MSI_Setup_Sync_Caution';
+import UPGRADE_TITLE from '@salesforce/label/c.MSI_Setup_Upgrade_Title';
+import UPGRADE_HINT from '@salesforce/label/c.MSI_Setup_Upgrade_Hint';
 import getMarketoConnection from '@salesforce/apex/MsiActionsSetupController.getMarketoConnection';
 import listTeams from '@salesforce/apex/MsiActionsUsersController.listTeams';
 import listUsers from '@salesforce/apex/MsiActionsUsersController.listUsers';
@@ -60,6 +62,12 @@ jest.mock('@salesforce/apex/MsiActionsSyncController.getDiagnostics', () => ({ d
 // Labels with placeholders get their English text here, so the formatting is tested too.
 jest.mock('@salesforce/label/c.MSI_Package_Version', () => ({ default: 'Package version {0}' }), { virtual: true });
 jest.mock('@salesforce/label/c.MSI_Setup_Progress', () => ({ default: '{0} of {1} steps done' }), { virtual: true });
+jest.mock('@salesforce/label/c.MSI_Setup_Upgrade_Latest', () => ({ default: 'The latest version is {0}.' }), { virtual: true });
+jest.mock(
+    '@salesforce/label/c.MSI_Error_Upgrade_Required',
+    () => ({ default: 'MSI Actions package version {0} is no longer supported.' }),
+    { virtual: true }
+);
 
 registerSa11yMatcher();
 
@@ -219,6 +227,44 @@ describe('c-msi-actions-setup', () => {
         getSetupState.mockResolvedValue({ packageVersion: '1.0.0', stepStatus: { sync: 'inProgress' }, syncStarted: true });
         element = await render();
         expect(element.shadowRoot.querySelector('.sync-caution').textContent).toBe(SYNC_CAUTION);
+    });
+
+    it('asks for an upgrade when the service refuses the package version', async () => {
+        getSetupState.mockResolvedValue({
+            packageVersion: '1.0.0',
+            stepStatus: { package: 'needsAttention', account: 'needsAttention' },
+            problem: 'MSI Actions package version 1.0.0 is no longer supported. Install the latest version of the package.',
+            upgradeRequired: true,
+            latestPackageVersion: '1.3.0'
+        });
+        const element = await render();
+        const banner = element.shadowRoot.querySelector('.upgrade-banner');
+        expect(banner).not.toBeNull();
+        expect(banner.classList).toContain('slds-alert_warning');
+        expect(banner.querySelector('.upgrade-title').textContent).toBe(UPGRADE_TITLE);
+        expect(banner.querySelector('.upgrade-message').textContent).toBe(
+            'MSI Actions package version 1.0.0 is no longer supported. Install the latest version of the package. The latest version is 1.3.0.'
+        );
+        expect(banner.querySelector('.upgrade-hint').textContent).toBe(UPGRADE_HINT);
+        const packageRow = element.shadowRoot.querySelector('tr[data-step="package"]');
+        expect(packageRow.textContent).toContain(NEEDS_ATTENTION);
+        expect(packageRow.textContent).not.toContain(DONE);
+        await expect(element).toBeAccessible();
+    });
+
+    it('words the upgrade from its own label when the state carries no message', async () => {
+        getSetupState.mockResolvedValue({ packageVersion: '1.0.0', stepStatus: { package: 'needsAttention' }, upgradeRequired: true });
+        const element = await render();
+        expect(element.shadowRoot.querySelector('.upgrade-message').textContent.trim()).toBe(
+            'MSI Actions package version 1.0.0 is no longer supported.'
+        );
+    });
+
+    it('shows no upgrade banner while the version is served', async () => {
+        getSetupState.mockResolvedValue({ packageVersion: '1.0.0', stepStatus: { package: 'done' }, problem: 'Read timed out', upgradeRequired: false });
+        const element = await render();
+        expect(element.shadowRoot.querySelector('.upgrade-banner')).toBeNull();
+        expect(element.shadowRoot.querySelector('tr[data-step="package"]').textContent).toContain(DONE);
     });
 
     it('reports a failed state read', async () => {
