@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { actorOf } from '../platform/audit.js';
+import { actorOf, salesforceActorOf } from '../platform/audit.js';
 import { badRequest } from '../platform/errors.js';
 import { normaliseEmail } from '../platform/email-address.js';
 import { isConsistentId18, ORG_ID_PATTERN } from './org-id.js';
@@ -57,20 +57,10 @@ const AccountReply = Type.Object({
   usage: Type.Object({ seats: Type.Integer() }),
 });
 
-const SF_USER_ID = /^005[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/;
-const ACTOR_HEADER = /^[\p{L}\p{N} .,'@_()+:-]{1,200}$/u;
-
-/**
- * Who sends the invitation: Apex names the running user on every call, the public ones included, in
- * `X-MSI-Actor: <user id> <name>`. The e-mail then says "<name> invited you" instead of "You have been invited".
- */
+/** Who sends the invitation: the e-mail then says "<name> invited you" instead of "You have been invited". */
 function inviterOf(request: FastifyRequest): Inviter | null {
-  const header = request.headers['x-msi-actor'];
-  if (typeof header !== 'string' || !ACTOR_HEADER.test(header.trim())) return null;
-  const actor = header.trim();
-  const [first = '', ...rest] = actor.split(/\s+/);
-  const name = SF_USER_ID.test(first) ? rest.join(' ') : actor;
-  return name ? { name, actor } : null;
+  const actor = salesforceActorOf(request);
+  return actor?.name ? { name: actor.name, actor: actor.header } : null;
 }
 
 function checkInstanceUrl(raw: string): string {

@@ -1,7 +1,7 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { actorOf } from '../platform/audit.js';
+import { actorOf, salesforceActorOf } from '../platform/audit.js';
 import { MAX_FILE_BYTES } from './csv.js';
 import { CSV_FIELDS } from './csv-mapping.js';
 import { OUTCOMES } from './messages.js';
@@ -70,18 +70,6 @@ const CsvRow = Type.Object({
   reason: Nullable(Type.String()),
 });
 
-const SF_USER_ID = /^005[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/;
-const ACTOR_HEADER = /^[\p{L}\p{N} .,'@_()+:-]{1,200}$/u;
-
-/** The Salesforce user behind the call (`X-MSI-Actor: <user id> <name>`), when Apex says who it is. */
-function actorHeader(request: FastifyRequest): { salesforceUserId: string | null; name: string | null } {
-  const header = request.headers['x-msi-actor'];
-  if (typeof header !== 'string' || !ACTOR_HEADER.test(header)) return { salesforceUserId: null, name: null };
-  const [first = '', ...rest] = header.trim().split(/\s+/);
-  if (SF_USER_ID.test(first)) return { salesforceUserId: first, name: rest.join(' ') || null };
-  return { salesforceUserId: null, name: header.trim() };
-}
-
 export function invitationRoutes(invitations: () => InvitationService, members: () => MemberService): FastifyPluginAsync {
   return async (fastify) => {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -117,7 +105,7 @@ export function invitationRoutes(invitations: () => InvitationService, members: 
           },
         },
       },
-      async (request) => invitations().invite(request.accountId, request.body, actorOf(request), actorHeader(request).name),
+      async (request) => invitations().invite(request.accountId, request.body, actorOf(request), salesforceActorOf(request)?.name ?? null),
     );
 
     app.post(
@@ -132,7 +120,7 @@ export function invitationRoutes(invitations: () => InvitationService, members: 
           response: { 200: Type.Object({ userId: Type.String(), email: Type.String(), outcome: Type.Literal('resent') }), ...errors },
         },
       },
-      async (request) => invitations().resend(request.accountId, request.params.userId, actorOf(request), actorHeader(request).name),
+      async (request) => invitations().resend(request.accountId, request.params.userId, actorOf(request), salesforceActorOf(request)?.name ?? null),
     );
 
     app.delete(
@@ -243,7 +231,7 @@ export function invitationRoutes(invitations: () => InvitationService, members: 
           },
         },
       },
-      async (request) => invitations().commitCsv(request.accountId, request.params.uploadId, request.body, actorOf(request), actorHeader(request).name),
+      async (request) => invitations().commitCsv(request.accountId, request.params.uploadId, request.body, actorOf(request), salesforceActorOf(request)?.name ?? null),
     );
 
     app.get(
@@ -377,7 +365,7 @@ export function invitationRoutes(invitations: () => InvitationService, members: 
           response: { 200: User, ...errors },
         },
       },
-      async (request) => members().reactivate(request.accountId, request.params.userId, actorOf(request), actorHeader(request).name),
+      async (request) => members().reactivate(request.accountId, request.params.userId, actorOf(request), salesforceActorOf(request)?.name ?? null),
     );
 
     app.delete(
@@ -406,7 +394,7 @@ export function invitationRoutes(invitations: () => InvitationService, members: 
         members().remove(
           request.accountId,
           request.params.userId,
-          { transferTo: request.query.transferTo, actorSalesforceUserId: actorHeader(request).salesforceUserId },
+          { transferTo: request.query.transferTo, actorSalesforceUserId: salesforceActorOf(request)?.salesforceUserId ?? null },
           actorOf(request),
         ),
     );

@@ -1,7 +1,7 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { actorOf } from '../platform/audit.js';
+import { actorOf, salesforceActorOf } from '../platform/audit.js';
 import type { MarketoConnections } from './connections.js';
 
 const errors = { 400: { $ref: 'ErrorBody#' }, 401: { $ref: 'ErrorBody#' }, 403: { $ref: 'ErrorBody#' }, 404: { $ref: 'ErrorBody#' }, 422: { $ref: 'ErrorBody#' }, 429: { $ref: 'ErrorBody#' }, 502: { $ref: 'ErrorBody#' } };
@@ -35,16 +35,6 @@ const Status = Type.Object({
   lastError: Type.Union([Type.Object({ code: Type.String(), message: Type.String(), at: Type.String({ format: 'date-time' }) }), Type.Null()]),
 });
 
-const SF_USER_ID = /^005[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/;
-
-/** The Salesforce user Apex names in `X-MSI-Actor: <user id> <name>`, when it names one. */
-function salesforceUserOf(request: FastifyRequest): string | null {
-  const header = request.headers['x-msi-actor'];
-  if (typeof header !== 'string') return null;
-  const first = header.trim().split(/\s+/)[0] ?? '';
-  return SF_USER_ID.test(first) ? first : null;
-}
-
 export function marketoRoutes(connections: () => MarketoConnections): FastifyPluginAsync {
   return async (fastify) => {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -62,7 +52,7 @@ export function marketoRoutes(connections: () => MarketoConnections): FastifyPlu
           response: { 200: Status, ...errors },
         },
       },
-      async (request) => connections().connect(request.accountId, request.body, actorOf(request), { salesforceUserId: salesforceUserOf(request) }),
+      async (request) => connections().connect(request.accountId, request.body, actorOf(request), { salesforceUserId: salesforceActorOf(request)?.salesforceUserId ?? null }),
     );
 
     app.get(

@@ -26,14 +26,35 @@ export async function recordAudit(db: DbOrTx, entry: AuditEntry): Promise<void> 
 }
 
 const ACTOR_HEADER = /^[\p{L}\p{N} .,'@_()+:-]{1,200}$/u;
+const SF_USER_ID = /^005[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/;
+
+/** The Salesforce user behind a call, as Apex names them. */
+export interface SalesforceActor {
+  /** The header as sent (trimmed), `<user id> <name>`: what the audit log records. */
+  header: string;
+  salesforceUserId: string | null;
+  name: string | null;
+}
 
 /**
- * Who did it. Apex sends the Salesforce user behind a callout in `X-MSI-Actor`
- * (`<user id> <name>`); without it the actor is the API client.
+ * Apex sends the running Salesforce user on every callout, the public ones included, in
+ * `X-MSI-Actor: <user id> <name>`. The one reading of that header: null when it is missing or not
+ * of that shape (it is the caller's word, so it names people in e-mails and audit lines, and is
+ * never trusted to grant anything by itself).
  */
+export function salesforceActorOf(request: FastifyRequest): SalesforceActor | null {
+  const raw = request.headers['x-msi-actor'];
+  if (typeof raw !== 'string') return null;
+  const header = raw.trim();
+  if (!ACTOR_HEADER.test(header)) return null;
+  const [first = '', ...rest] = header.split(/\s+/);
+  if (SF_USER_ID.test(first)) return { header, salesforceUserId: first, name: rest.join(' ') || null };
+  return { header, salesforceUserId: null, name: header };
+}
+
+/** Who did it, for the audit log: the Salesforce user Apex names, via the API client. */
 export function actorOf(request: FastifyRequest): string {
-  const header = request.headers['x-msi-actor'];
+  const actor = salesforceActorOf(request);
   const client = request.caller ? `client:${request.caller.clientId}` : 'anonymous';
-  if (typeof header === 'string' && ACTOR_HEADER.test(header)) return `${header} via ${client}`;
-  return client;
+  return actor ? `${actor.header} via ${client}` : client;
 }
