@@ -3,6 +3,7 @@ import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import lookupPerson from '@salesforce/apex/MsiPersonInsightController.lookupPerson';
 import listPersonActivities from '@salesforce/apex/MsiPersonInsightController.listPersonActivities';
 import logCall from '@salesforce/apex/MsiPersonInsightController.logCall';
+import getPersonInsightSettings from '@salesforce/apex/MsiPersonInsightController.getPersonInsightSettings';
 import TITLE from '@salesforce/label/c.MSI_Person_Title';
 import NOT_SYNCED from '@salesforce/label/c.MSI_Person_Not_Synced';
 import FIELDS from '@salesforce/label/c.MSI_Person_Fields';
@@ -24,6 +25,7 @@ import TYPE from '@salesforce/label/c.MSI_Person_Type';
 import LOADING from '@salesforce/label/c.MSI_Loading';
 import ERROR_TITLE from '@salesforce/label/c.MSI_Error_Title';
 import NOT_AVAILABLE from '@salesforce/label/c.MSI_Not_Available';
+import DISABLED from '@salesforce/label/c.MSI_Error_Disabled';
 import { reduceErrors } from 'c/ldsUtils';
 import { formatLabel } from 'c/labelUtils';
 
@@ -62,7 +64,14 @@ export default class MsiPersonInsight extends LightningElement {
     type: TYPE,
     loading: LOADING,
     errorTitle: ERROR_TITLE,
+    disabled: DISABLED,
   };
+
+  /**
+   * The running user's MSI Actions switches; null until read.
+   * @type {{ enabled?: boolean, showPersonInsight?: boolean, logCalls?: boolean }|null}
+   */
+  settings = null;
 
   /** @type {Person|null} */
   person = null;
@@ -83,6 +92,8 @@ export default class MsiPersonInsight extends LightningElement {
 
   async load() {
     await this.run(async () => {
+      this.settings = await getPersonInsightSettings();
+      if (!this.settings?.enabled || !this.settings?.showPersonInsight) return;
       const answer = await lookupPerson({ recordId: this.recordId });
       this.person = answer.people && answer.people.length ? answer.people[0] : null;
       this.activities = this.person ? await this.readActivities() : [];
@@ -96,6 +107,21 @@ export default class MsiPersonInsight extends LightningElement {
   }
 
   // ---- what the template shows -------------------------------------------------------------------
+
+  /** Show Person Insight off: the component shows nothing at all. */
+  get visible() {
+    return !this.settings || this.settings.showPersonInsight !== false || this.hasError;
+  }
+
+  /** MSI Actions is switched off for this user: one line says so, and nothing is read. */
+  get switchedOff() {
+    return !!this.settings && this.settings.enabled !== true;
+  }
+
+  /** Log Calls off: no call form. */
+  get canLogCalls() {
+    return this.settings?.logCalls === true;
+  }
 
   get hasError() {
     return !!this.error;

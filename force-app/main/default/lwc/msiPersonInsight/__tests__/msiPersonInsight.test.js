@@ -4,6 +4,8 @@ import MsiPersonInsight from 'c/msiPersonInsight';
 import lookupPerson from '@salesforce/apex/MsiPersonInsightController.lookupPerson';
 import listPersonActivities from '@salesforce/apex/MsiPersonInsightController.listPersonActivities';
 import logCall from '@salesforce/apex/MsiPersonInsightController.logCall';
+import getPersonInsightSettings from '@salesforce/apex/MsiPersonInsightController.getPersonInsightSettings';
+import DISABLED from '@salesforce/label/c.MSI_Error_Disabled';
 
 jest.mock('@salesforce/apex/MsiPersonInsightController.lookupPerson', () => ({ default: jest.fn() }), {
   virtual: true,
@@ -12,6 +14,9 @@ jest.mock('@salesforce/apex/MsiPersonInsightController.listPersonActivities', ()
   virtual: true,
 });
 jest.mock('@salesforce/apex/MsiPersonInsightController.logCall', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/MsiPersonInsightController.getPersonInsightSettings', () => ({ default: jest.fn() }), {
+  virtual: true,
+});
 jest.mock('@salesforce/label/c.MSI_Person_Engagement', () => ({ default: '{0} activities in {1} days' }), {
   virtual: true,
 });
@@ -73,7 +78,13 @@ function type(element, field, value) {
   input.dispatchEvent(new CustomEvent('change', { detail: { value } }));
 }
 
+const SWITCHED_ON = { enabled: true, showPersonInsight: true, logCalls: true, logEmails: true };
+
 describe('c-msi-person-insight', () => {
+  beforeEach(() => {
+    getPersonInsightSettings.mockResolvedValue(SWITCHED_ON);
+  });
+
   afterEach(() => {
     while (document.body.firstChild) {
       document.body.removeChild(document.body.firstChild);
@@ -164,5 +175,43 @@ describe('c-msi-person-insight', () => {
     const other = render().element;
     await flushPromises();
     await expect(other).toBeAccessible();
+  });
+
+  it('shows nothing at all while Show Person Insight is off', async () => {
+    getPersonInsightSettings.mockResolvedValue({ ...SWITCHED_ON, showPersonInsight: false });
+    const { element } = render();
+    await flushPromises();
+    expect($(element, 'lightning-card')).toBeNull();
+    expect(lookupPerson).not.toHaveBeenCalled();
+    expect(listPersonActivities).not.toHaveBeenCalled();
+  });
+
+  it('says MSI Actions is switched off and reads nothing while it is disabled', async () => {
+    getPersonInsightSettings.mockResolvedValue({ ...SWITCHED_ON, enabled: false });
+    const { element } = render();
+    await flushPromises();
+    expect($(element, '.switched-off').textContent).toBe(DISABLED);
+    expect(lookupPerson).not.toHaveBeenCalled();
+    expect($(element, '.log-call')).toBeNull();
+    await expect(element).toBeAccessible();
+  });
+
+  it('offers no call form while Log Calls is off', async () => {
+    getPersonInsightSettings.mockResolvedValue({ ...SWITCHED_ON, logCalls: false });
+    lookupPerson.mockResolvedValue({ people: [PERSON] });
+    listPersonActivities.mockResolvedValue({ activities: [ACTIVITY] });
+    const { element } = render();
+    await flushPromises();
+    expect($(element, '.fields').textContent).toContain('jan@example.nl');
+    expect($(element, '.activities')).not.toBeNull();
+    expect($(element, '.log-call')).toBeNull();
+  });
+
+  it('shows why the switches could not be read', async () => {
+    getPersonInsightSettings.mockRejectedValue({ body: { message: 'No access to MSI_Actions_Settings__c' } });
+    const { element } = render();
+    await flushPromises();
+    expect($(element, '.error-panel').textContent).toContain('No access');
+    expect(lookupPerson).not.toHaveBeenCalled();
   });
 });
