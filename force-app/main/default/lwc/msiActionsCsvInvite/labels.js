@@ -45,6 +45,8 @@ import columnTeams from '@salesforce/label/c.MSI_Teams';
 import columnOutcome from '@salesforce/label/c.MSI_Column_Outcome';
 import columnReason from '@salesforce/label/c.MSI_Column_Reason';
 import columnProblems from '@salesforce/label/c.MSI_Column_Problems';
+import roleAdmin from '@salesforce/label/c.MSI_Role_Admin';
+import roleUser from '@salesforce/label/c.MSI_Role_User';
 import errorTitle from '@salesforce/label/c.MSI_Error_Title';
 import loading from '@salesforce/label/c.MSI_Loading';
 
@@ -95,6 +97,8 @@ export const LABELS = {
     columnOutcome,
     columnReason,
     columnProblems,
+    roleAdmin,
+    roleUser,
     errorTitle,
     loading
 };

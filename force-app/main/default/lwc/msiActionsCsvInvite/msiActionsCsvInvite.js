@@ -4,7 +4,7 @@ import previewInvitationCsv from '@salesforce/apex/MsiActionsInvitationsControll
 import commitInvitationCsv from '@salesforce/apex/MsiActionsInvitationsController.commitInvitationCsv';
 import downloadInvitationCsvResults from '@salesforce/apex/MsiActionsInvitationsController.downloadInvitationCsvResults';
 import { reduceErrors } from 'c/ldsUtils';
-import { formatLabel, outcomeLabel } from 'c/labelUtils';
+import { confirmationText, formatLabel, outcomeLabel } from 'c/labelUtils';
 import { MAX_FILE_BYTES, readCsvFile } from './csvFile';
 import { LABELS } from './labels';
 
@@ -30,7 +30,7 @@ const PREVIEW_COLUMNS = [
     { label: LABELS.columnRow, fieldName: 'row', type: 'number', initialWidth: 70 },
     { label: LABELS.columnEmail, fieldName: 'email' },
     { label: LABELS.columnName, fieldName: 'displayName' },
-    { label: LABELS.columnRole, fieldName: 'role' },
+    { label: LABELS.columnRole, fieldName: 'roleText' },
     { label: LABELS.columnTeams, fieldName: 'teamsText' },
     { label: LABELS.columnOutcome, fieldName: 'outcomeText' },
     { label: LABELS.columnProblems, fieldName: 'problemsText', wrapText: true }
@@ -180,10 +180,19 @@ export default class MsiActionsCsvInvite extends LightningElement {
             ...row,
             key: `${row.row}`,
             displayName: displayName(row),
+            roleText: this.roleWords(row.role),
             teamsText: (row.teams || []).join(', '),
             outcomeText: outcomeLabel(row.outcome),
             problemsText: (row.problems || []).join('; ')
         }));
+    }
+
+    /**
+     * The words for a role; a role this package does not know yet shows as the service named it.
+     * @param {string} role
+     */
+    roleWords(role) {
+        return { Admin: this.labels.roleAdmin, User: this.labels.roleUser }[role] || role;
     }
 
     get hasProblems() {
@@ -216,6 +225,11 @@ export default class MsiActionsCsvInvite extends LightningElement {
             displayName: displayName(row),
             outcomeText: outcomeLabel(row.outcome)
         }));
+    }
+
+    /** The confirmation in the user's language, from the counts the service sent. */
+    get confirmation() {
+        return this.result ? confirmationText(this.result.counts, 'row', this.result.message) : '';
     }
 
     get hasTeamsCreated() {
@@ -285,7 +299,7 @@ export default class MsiActionsCsvInvite extends LightningElement {
                 createMissingTeams: this.createMissingTeams
             });
             this.dispatchEvent(
-                new ShowToastEvent({ title: this.labels.invited, message: this.result.message, variant: 'success' })
+                new ShowToastEvent({ title: this.labels.invited, message: this.confirmation, variant: 'success' })
             );
             this.dispatchEvent(new CustomEvent('stepchange', { detail: { step: 'invitations' } }));
         });

@@ -22,7 +22,7 @@ import COLUMN_REASON from '@salesforce/label/c.MSI_Column_Reason';
 import ERROR_TITLE from '@salesforce/label/c.MSI_Error_Title';
 import LOADING from '@salesforce/label/c.MSI_Loading';
 import { reduceErrors } from 'c/ldsUtils';
-import { outcomeLabel } from 'c/labelUtils';
+import { confirmationText, outcomeLabel } from 'c/labelUtils';
 
 /**
  * @typedef {{ id: string, name: string, everyone: boolean }} Team
@@ -39,8 +39,8 @@ const COLUMNS = [
 
 /**
  * Setup step 5a, *Invite users*: one or more addresses as typed (the service splits them on commas,
- * semicolons, spaces and new lines), a role and teams besides Everyone. Shows the service's confirmation
- * message and the outcome per address. Fires `stepchange` after invitations went out.
+ * semicolons, spaces and new lines), a role and teams besides Everyone. Shows the confirmation (built from the
+ * service's counts) and the outcome per address. Fires `stepchange` after invitations went out.
  */
 export default class MsiActionsInvite extends LightningElement {
     labels = {
@@ -117,6 +117,11 @@ export default class MsiActionsInvite extends LightningElement {
         }));
     }
 
+    /** The confirmation in the user's language, from the counts the service sent. */
+    get confirmation() {
+        return this.result ? confirmationText(this.result.counts, 'address', this.result.message) : '';
+    }
+
     get hasRows() {
         return this.rows.length > 0;
     }
@@ -147,7 +152,7 @@ export default class MsiActionsInvite extends LightningElement {
                 .filter((outcome) => outcome.outcome === 'invalid' || outcome.outcome === 'refused')
                 .map((outcome) => outcome.address)
                 .join('\n');
-            this.dispatchEvent(new ShowToastEvent({ title: DONE, message: this.result.message, variant: 'success' }));
+            this.dispatchEvent(new ShowToastEvent({ title: DONE, message: this.confirmation, variant: 'success' }));
             this.dispatchEvent(new CustomEvent('stepchange', { detail: { step: 'invitations' } }));
         } catch (error) {
             this.error = error;

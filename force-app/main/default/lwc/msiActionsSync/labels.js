@@ -91,7 +91,40 @@ import notAvailable from '@salesforce/label/c.MSI_Not_Available';
 import errorTitle from '@salesforce/label/c.MSI_Error_Title';
 import loading from '@salesforce/label/c.MSI_Loading';
 
+import kindInitial from '@salesforce/label/c.MSI_Sync_Kind_Initial';
+import kindResync from '@salesforce/label/c.MSI_Sync_Kind_Resync';
+import methodBulk from '@salesforce/label/c.MSI_Sync_Method_Bulk';
+import methodRest from '@salesforce/label/c.MSI_Sync_Method_Rest';
+import stepPlan from '@salesforce/label/c.MSI_Sync_Step_Plan';
+import stepWindow from '@salesforce/label/c.MSI_Sync_Step_Window';
+import stepIncremental from '@salesforce/label/c.MSI_Sync_Step_Incremental';
+import errorToken from '@salesforce/label/c.MSI_Sync_Error_Token';
+import errorAccessDenied from '@salesforce/label/c.MSI_Sync_Error_Access_Denied';
+import errorTimeout from '@salesforce/label/c.MSI_Sync_Error_Timeout';
+import errorRateLimit from '@salesforce/label/c.MSI_Sync_Error_Rate_Limit';
+import errorDailyQuota from '@salesforce/label/c.MSI_Sync_Error_Daily_Quota';
+import errorUnavailable from '@salesforce/label/c.MSI_Sync_Error_Unavailable';
+import errorUnreachable from '@salesforce/label/c.MSI_Sync_Error_Unreachable';
+import errorExportLimit from '@salesforce/label/c.MSI_Sync_Error_Export_Limit';
+import waitingQuota from '@salesforce/label/c.MSI_Sync_Waiting_Quota';
+
 export const LABELS = {
+    kindInitial,
+    kindResync,
+    methodBulk,
+    methodRest,
+    stepPlan,
+    stepWindow,
+    stepIncremental,
+    errorToken,
+    errorAccessDenied,
+    errorTimeout,
+    errorRateLimit,
+    errorDailyQuota,
+    errorUnavailable,
+    errorUnreachable,
+    errorExportLimit,
+    waitingQuota,
     title,
     intro,
     status,

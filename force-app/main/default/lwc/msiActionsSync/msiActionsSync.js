@@ -36,6 +36,29 @@ import { LABELS } from './labels';
  *   updatedBy: string|null, updatedAt: string|null }} Settings
  */
 
+/**
+ * Marketo's codes (and the Marketo client's) that the sync reports, and the label that says what happened. The
+ * service sends Marketo's own English message with each; it shows only for a code not listed here.
+ */
+const ERROR_LABELS = {
+    601: 'errorToken',
+    602: 'errorToken',
+    603: 'errorAccessDenied',
+    604: 'errorTimeout',
+    TIMEOUT: 'errorTimeout',
+    606: 'errorRateLimit',
+    615: 'errorRateLimit',
+    607: 'errorDailyQuota',
+    QUOTA_STOPPED: 'errorDailyQuota',
+    608: 'errorUnavailable',
+    611: 'errorUnavailable',
+    UNREACHABLE: 'errorUnreachable',
+    UNKNOWN_HOST: 'errorUnreachable',
+    marketo_unreachable: 'errorUnreachable',
+    marketo_unknown_host: 'errorUnreachable',
+    1029: 'errorExportLimit'
+};
+
 /** How often the page reads the status while the initial load runs. */
 export const POLL_MS = 3000;
 
@@ -365,7 +388,9 @@ export default class MsiActionsSync extends LightningElement {
         const run = this.currentRun;
         if (this.phase !== 'waiting_for_quota' && !run?.waitingUntil) return '';
         const until = run?.waitingUntil ? new Date(run.waitingUntil).toLocaleString() : this.labels.notAvailable;
-        return formatLabel(this.labels.waiting, until, run?.waitReason || '').trim();
+        // The service waits only for Marketo's quota (its wait reason is English text without a code).
+        const reason = run?.waitReason || this.phase === 'waiting_for_quota' ? this.labels.waitingQuota : '';
+        return formatLabel(this.labels.waiting, until, reason).trim();
     }
 
     get showIncremental() {
@@ -391,7 +416,12 @@ export default class MsiActionsSync extends LightningElement {
     }
 
     get errorRows() {
-        return (this.currentRun?.errors || []).map((failure, index) => ({ key: `${failure.at}-${index}`, ...failure }));
+        return (this.currentRun?.errors || []).map((failure, index) => ({
+            key: `${failure.at}-${index}`,
+            ...failure,
+            step: this.stepWords(failure.step),
+            message: this.labels[ERROR_LABELS[failure.code]] || failure.message
+        }));
     }
 
     get hasErrorRows() {
@@ -415,8 +445,8 @@ export default class MsiActionsSync extends LightningElement {
             key: run.id,
             startedAt: run.startedAt,
             endedAt: run.endedAt,
-            kind: run.kind,
-            method: run.method,
+            kind: { initial: this.labels.kindInitial, resync: this.labels.kindResync }[run.kind] || run.kind,
+            method: { bulk: this.labels.methodBulk, rest: this.labels.methodRest }[run.method] || run.method,
             phase: this.phaseWords(run.phase),
             startedBy: run.startedBy || this.labels.notAvailable,
             read: run.counts?.read ?? 0
@@ -425,6 +455,16 @@ export default class MsiActionsSync extends LightningElement {
 
     get hasRuns() {
         return this.runRows.length > 0;
+    }
+
+    /**
+     * The words for a step of a run (`plan`, `window 3`, `incremental`); an unknown one as the service named it.
+     * @param {string} step
+     */
+    stepWords(step) {
+        const window = /^window (\d+)$/.exec(step || '');
+        if (window) return formatLabel(this.labels.stepWindow, window[1]);
+        return { plan: this.labels.stepPlan, incremental: this.labels.stepIncremental }[step] || step;
     }
 
     /**

@@ -26,6 +26,19 @@ import LOADING from '@salesforce/label/c.MSI_Loading';
 import ERROR_TITLE from '@salesforce/label/c.MSI_Error_Title';
 import NOT_AVAILABLE from '@salesforce/label/c.MSI_Not_Available';
 import DISABLED from '@salesforce/label/c.MSI_Error_Disabled';
+import DELIVERY_PENDING from '@salesforce/label/c.MSI_Delivery_Pending';
+import DELIVERY_SENDING from '@salesforce/label/c.MSI_Delivery_Sending';
+import DELIVERY_DELIVERED from '@salesforce/label/c.MSI_Delivery_Delivered';
+import DELIVERY_FAILED from '@salesforce/label/c.MSI_Delivery_Failed';
+import DELIVERY_SKIPPED from '@salesforce/label/c.MSI_Delivery_Skipped';
+import KIND_EMAIL_SENT from '@salesforce/label/c.MSI_Activity_Email_Sent';
+import KIND_EMAIL_OPENED from '@salesforce/label/c.MSI_Activity_Email_Opened';
+import KIND_EMAIL_CLICKED from '@salesforce/label/c.MSI_Activity_Email_Clicked';
+import KIND_EMAIL_REPLIED from '@salesforce/label/c.MSI_Activity_Email_Replied';
+import KIND_EMAIL_BOUNCED from '@salesforce/label/c.MSI_Activity_Email_Bounced';
+import KIND_CALL from '@salesforce/label/c.MSI_Activity_Call';
+import KIND_CAMPAIGN_ADDED from '@salesforce/label/c.MSI_Activity_Campaign_Added';
+import KIND_CAMPAIGN_REMOVED from '@salesforce/label/c.MSI_Activity_Campaign_Removed';
 import { reduceErrors } from 'c/ldsUtils';
 import { formatLabel } from 'c/labelUtils';
 
@@ -36,6 +49,27 @@ import { formatLabel } from 'c/labelUtils';
  * @typedef {{ marketoId: number, salesforceType: string|null, synced: boolean, fields: Record<string, unknown>,
  *   engagement: { days: number, total: number, lastActivityAt: string|null } }} Person
  */
+
+/** The service's delivery states -> their words; a state this package does not know yet shows as sent. */
+const DELIVERY_STATES = {
+  pending: DELIVERY_PENDING,
+  sending: DELIVERY_SENDING,
+  delivered: DELIVERY_DELIVERED,
+  failed: DELIVERY_FAILED,
+  skipped: DELIVERY_SKIPPED,
+};
+
+/** The service's activity kinds -> their words; an unknown kind shows as sent. */
+const ACTIVITY_KINDS = {
+  email_sent: KIND_EMAIL_SENT,
+  email_opened: KIND_EMAIL_OPENED,
+  email_clicked: KIND_EMAIL_CLICKED,
+  email_replied: KIND_EMAIL_REPLIED,
+  email_bounced: KIND_EMAIL_BOUNCED,
+  call: KIND_CALL,
+  campaign_added: KIND_CAMPAIGN_ADDED,
+  campaign_removed: KIND_CAMPAIGN_REMOVED,
+};
 
 /** How many of the person's activities the card shows. */
 const PAGE_SIZE = 10;
@@ -156,12 +190,12 @@ export default class MsiPersonInsight extends LightningElement {
   }
 
   get activityRows() {
-    const state = (delivery) => (delivery ? delivery.state : NOT_AVAILABLE);
+    const state = (delivery) => (delivery ? DELIVERY_STATES[delivery.state] || delivery.state : NOT_AVAILABLE);
     return this.activities.map((activity) => {
       const failure = activity.deliveries.salesforce?.error || activity.deliveries.marketo?.error;
       return {
         id: activity.id,
-        kind: activity.kind,
+        kind: ACTIVITY_KINDS[activity.kind] || activity.kind,
         subject: activity.attributes?.subject || '',
         occurredAt: activity.occurredAt,
         delivery: formatLabel(DELIVERY, state(activity.deliveries.marketo), state(activity.deliveries.salesforce)),

@@ -1,5 +1,17 @@
-import { formatLabel, outcomeLabel } from 'c/labelUtils';
+import { confirmationText, formatLabel, outcomeLabel } from 'c/labelUtils';
 import INVITED from '@salesforce/label/c.MSI_Outcome_Invited';
+import CONFIRM_NOBODY from '@salesforce/label/c.MSI_Confirm_Nobody';
+
+// The confirmation sentences get their English text here, so the formatting is tested too.
+jest.mock('@salesforce/label/c.MSI_Confirm_Invited', () => ({ default: 'Invited: {0}.' }), { virtual: true });
+jest.mock('@salesforce/label/c.MSI_Confirm_Resent', () => ({ default: 'Sent again: {0}.' }), { virtual: true });
+jest.mock('@salesforce/label/c.MSI_Confirm_Already_Member', () => ({ default: 'Members: {0}.' }), { virtual: true });
+jest.mock('@salesforce/label/c.MSI_Confirm_Invalid_Addresses', () => ({ default: 'Bad addresses: {0}.' }), {
+    virtual: true
+});
+jest.mock('@salesforce/label/c.MSI_Confirm_Invalid_Rows', () => ({ default: 'Bad rows: {0}.' }), { virtual: true });
+jest.mock('@salesforce/label/c.MSI_Confirm_Duplicates', () => ({ default: 'Duplicates: {0}.' }), { virtual: true });
+jest.mock('@salesforce/label/c.MSI_Confirm_Refused', () => ({ default: 'No seat: {0}.' }), { virtual: true });
 
 describe('c-label-utils', () => {
     it('fills the placeholders in order and keeps those without a value', () => {
@@ -12,5 +24,23 @@ describe('c-label-utils', () => {
     it('names each invitation outcome, and an unknown one as the service did', () => {
         expect(outcomeLabel('invited')).toBe(INVITED);
         expect(outcomeLabel('postponed')).toBe('postponed');
+    });
+
+    it('builds the confirmation from the counts, in labels', () => {
+        const counts = { invited: 2, resent: 1, already_member: 1, invalid: 3, refused: 1, duplicate: 1 };
+        expect(confirmationText(counts, 'address', 'English from the service')).toBe(
+            'Invited: 2. Sent again: 1. Members: 1. Bad addresses: 3. Duplicates: 1. No seat: 1.'
+        );
+        expect(confirmationText({ ...counts, resent: 0, already_member: 0, refused: 0, duplicate: 0 }, 'row')).toBe(
+            'Invited: 2. Bad rows: 3.'
+        );
+        expect(confirmationText({ invited: 0, resent: 0, already_member: 2 }, 'address')).toBe(
+            `${CONFIRM_NOBODY} Members: 2.`
+        );
+    });
+
+    it('falls back to the service message only without counts', () => {
+        expect(confirmationText(undefined, 'address', 'English from the service')).toBe('English from the service');
+        expect(confirmationText(null, 'row')).toBe('');
     });
 });

@@ -28,6 +28,8 @@ jest.mock('@salesforce/label/c.MSI_Csv_Seats', () => ({ default: 'Seats: {0} nee
     virtual: true
 });
 jest.mock('@salesforce/label/c.MSI_Csv_Field_For', () => ({ default: 'Import column {0} as' }), { virtual: true });
+jest.mock('@salesforce/label/c.MSI_Confirm_Invited', () => ({ default: 'Invited: {0}.' }), { virtual: true });
+jest.mock('@salesforce/label/c.MSI_Confirm_Invalid_Rows', () => ({ default: 'Rows skipped: {0}.' }), { virtual: true });
 jest.mock('@salesforce/label/c.MSI_Csv_Row_Problem', () => ({ default: 'Row {0}: {1}' }), { virtual: true });
 jest.mock('@salesforce/label/c.MSI_Csv_Unknown_Teams', () => ({ default: 'Create: {0}' }), { virtual: true });
 jest.mock('@salesforce/label/c.MSI_Csv_Too_Large', () => ({ default: 'The file is {0} MB; up to {1} MB.' }), {
@@ -179,7 +181,9 @@ describe('c-msi-actions-csv-invite', () => {
             mapping: { email: 1, firstName: null, lastName: null, name: 0, role: null, teams: 2 },
             createMissingTeams: true
         });
-        expect($(element, '.confirmation').textContent).toBe(COMMIT.message);
+        // Built from the counts in labels, not the service's English message.
+        expect($(element, '.confirmation').textContent).toBe('Invited: 2. Rows skipped: 1.');
+        expect(toasts[0].message).toBe('Invited: 2. Rows skipped: 1.');
         expect($(element, '.teams-created')).not.toBeNull();
         const rows = $(element, 'lightning-datatable.result-rows').data;
         expect(rows[0].displayName).toBe('Anna de Vries');

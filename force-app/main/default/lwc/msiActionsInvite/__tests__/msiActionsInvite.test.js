@@ -6,6 +6,12 @@ import listTeams from '@salesforce/apex/MsiActionsUsersController.listTeams';
 import INVITED from '@salesforce/label/c.MSI_Outcome_Invited';
 import INVALID from '@salesforce/label/c.MSI_Outcome_Invalid';
 
+// The confirmation is built from the counts in labels (the service's message is English).
+jest.mock('@salesforce/label/c.MSI_Confirm_Invited', () => ({ default: 'Invited: {0}.' }), { virtual: true });
+jest.mock('@salesforce/label/c.MSI_Confirm_Invalid_Addresses', () => ({ default: 'Not valid: {0}.' }), {
+    virtual: true
+});
+
 jest.mock('@salesforce/apex/MsiActionsInvitationsController.inviteUsers', () => ({ default: jest.fn() }), {
     virtual: true
 });
@@ -87,11 +93,11 @@ describe('c-msi-actions-invite', () => {
         $(element, '.invite').click();
         await flushPromises();
         expect(inviteUsers).toHaveBeenCalledWith({ addresses: 'ada@example.com;\nnope', role: 'Admin', teams: ['t1'] });
-        expect($(element, '.confirmation').textContent).toBe(RESULT.message);
+        expect($(element, '.confirmation').textContent).toBe('Invited: 1. Not valid: 1.');
         const rows = $(element, 'lightning-datatable').data;
         expect(rows.map((r) => r.outcomeText)).toEqual([INVITED, INVALID]);
         expect(rows[1].reason).toBe('This is not an e-mail address.');
-        expect(toasts[0]).toEqual(expect.objectContaining({ variant: 'success', message: RESULT.message }));
+        expect(toasts[0]).toEqual(expect.objectContaining({ variant: 'success', message: 'Invited: 1. Not valid: 1.' }));
         expect(changes).toEqual([{ step: 'invitations' }]);
         // What did not work stays in the box to be corrected.
         expect($(element, 'lightning-textarea').value).toBe('nope');

@@ -15,6 +15,14 @@ import CAUTION_STARTED from '@salesforce/label/c.MSI_Setup_Sync_Caution';
 import PHASE_INITIAL_LOAD from '@salesforce/label/c.MSI_Sync_Phase_Initial_Load';
 import PHASE_INCREMENTAL from '@salesforce/label/c.MSI_Sync_Phase_Incremental';
 import PHASE_PAUSED from '@salesforce/label/c.MSI_Sync_Phase_Paused';
+import KIND_INITIAL from '@salesforce/label/c.MSI_Sync_Kind_Initial';
+import KIND_RESYNC from '@salesforce/label/c.MSI_Sync_Kind_Resync';
+import METHOD_BULK from '@salesforce/label/c.MSI_Sync_Method_Bulk';
+import METHOD_REST from '@salesforce/label/c.MSI_Sync_Method_Rest';
+import STEP_PLAN from '@salesforce/label/c.MSI_Sync_Step_Plan';
+import ERROR_EXPORT_LIMIT from '@salesforce/label/c.MSI_Sync_Error_Export_Limit';
+import ERROR_DAILY_QUOTA from '@salesforce/label/c.MSI_Sync_Error_Daily_Quota';
+import WAITING_QUOTA from '@salesforce/label/c.MSI_Sync_Waiting_Quota';
 
 const mockPreview = require('./data/preview.json');
 const mockStatus = require('./data/status.json');
@@ -42,6 +50,7 @@ jest.mock('@salesforce/label/c.MSI_Sync_Sample_Text', () => ({ default: '{0} of 
 jest.mock('@salesforce/label/c.MSI_Sync_Extra_Row', () => ({ default: 'Extra: {0}' }), { virtual: true });
 jest.mock('@salesforce/label/c.MSI_Sync_Lag_Text', () => ({ default: '{0} seconds' }), { virtual: true });
 jest.mock('@salesforce/label/c.MSI_Sync_People_Text', () => ({ default: '{0} active, {1} removed' }), { virtual: true });
+jest.mock('@salesforce/label/c.MSI_Sync_Step_Window', () => ({ default: 'Window {0}' }), { virtual: true });
 jest.mock('@salesforce/label/c.MSI_Sync_Waiting', () => ({ default: 'Waiting for Marketo until {0}. {1}' }), {
     virtual: true
 });
@@ -270,10 +279,45 @@ describe('c-msi-actions-sync', () => {
         getSyncStatus.mockResolvedValue(waiting);
         const { element } = render();
         await flushPromises();
-        expect($(element, '.waiting').textContent).toContain('Daily quota reached (607)');
+        // The service's reason is English text without a code: the page says it in its own words.
+        expect($(element, '.waiting').textContent).toContain(WAITING_QUOTA);
+        expect($(element, '.waiting').textContent).not.toContain('Daily quota reached (607)');
         jest.advanceTimersByTime(POLL_MS);
         await flushPromises();
         expect(getSyncStatus).toHaveBeenCalledTimes(2);
+    });
+
+    it('words the errors, steps, kinds and methods in labels; an unknown code keeps the service message', async () => {
+        const errors = [
+            { at: '2026-11-24T07:01:00.000Z', step: 'window 3', code: '1029', message: 'Too many jobs in queue' },
+            { at: '2026-11-24T07:02:00.000Z', step: 'plan', code: '607', message: 'Daily quota reached' },
+            { at: '2026-11-24T07:03:00.000Z', step: 'incremental', code: '1003', message: 'Invalid filter' }
+        ];
+        getSyncStatus.mockResolvedValue({ ...INCREMENTAL, run: { ...INCREMENTAL.run, errors } });
+        listSyncRuns.mockResolvedValue({
+            runs: [
+                { ...INCREMENTAL.run, id: 'r1', kind: 'initial', method: 'bulk' },
+                { ...INCREMENTAL.run, id: 'r2', kind: 'resync', method: 'rest' },
+                { ...INCREMENTAL.run, id: 'r3', kind: 'later', method: 'other' }
+            ]
+        });
+        const { element } = render();
+        await flushPromises();
+        const rows = $$(element, '.sync-error');
+        expect(rows[0].textContent).toContain('Window 3');
+        expect(rows[0].textContent).toContain(ERROR_EXPORT_LIMIT);
+        expect(rows[0].textContent).not.toContain('Too many jobs in queue');
+        expect(rows[1].textContent).toContain(STEP_PLAN);
+        expect(rows[1].textContent).toContain(ERROR_DAILY_QUOTA);
+        expect(rows[2].textContent).toContain('Invalid filter');
+        expect(rows[2].querySelector('.error-code').textContent).toBe('1003');
+        const runs = $$(element, '.run-row');
+        expect(runs[0].textContent).toContain(KIND_INITIAL);
+        expect(runs[0].textContent).toContain(METHOD_BULK);
+        expect(runs[1].textContent).toContain(KIND_RESYNC);
+        expect(runs[1].textContent).toContain(METHOD_REST);
+        expect(runs[2].textContent).toContain('later');
+        await expect(element).toBeAccessible();
     });
 
     it('stops polling when it leaves the page', async () => {

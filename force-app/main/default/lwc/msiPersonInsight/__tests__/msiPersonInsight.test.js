@@ -6,6 +6,10 @@ import listPersonActivities from '@salesforce/apex/MsiPersonInsightController.li
 import logCall from '@salesforce/apex/MsiPersonInsightController.logCall';
 import getPersonInsightSettings from '@salesforce/apex/MsiPersonInsightController.getPersonInsightSettings';
 import DISABLED from '@salesforce/label/c.MSI_Error_Disabled';
+import DELIVERED from '@salesforce/label/c.MSI_Delivery_Delivered';
+import FAILED from '@salesforce/label/c.MSI_Delivery_Failed';
+import KIND_CALL from '@salesforce/label/c.MSI_Activity_Call';
+import NOT_AVAILABLE from '@salesforce/label/c.MSI_Not_Available';
 
 jest.mock('@salesforce/apex/MsiPersonInsightController.lookupPerson', () => ({ default: jest.fn() }), {
   virtual: true,
@@ -103,8 +107,21 @@ describe('c-msi-person-insight', () => {
     expect($(element, '.engagement').textContent).toBe('3 activities in 30 days');
     expect($(element, '.fields').textContent).toContain('jan@example.nl');
     expect($(element, '.fields').textContent).not.toContain('nothing');
-    expect($(element, '.delivery').textContent).toBe('Marketo: delivered / Salesforce: failed');
+    // Delivery states and the activity kind in labels, not the service's values.
+    expect($(element, '.delivery').textContent).toBe(`Marketo: ${DELIVERED} / Salesforce: ${FAILED}`);
+    expect($(element, '.activity strong').textContent).toBe(KIND_CALL);
     expect($(element, '.problem').textContent).toContain('Check the validation rules');
+  });
+
+  it('shows a delivery state or kind it does not know as the service sent it', async () => {
+    lookupPerson.mockResolvedValue({ people: [PERSON] });
+    listPersonActivities.mockResolvedValue({
+      activities: [{ ...ACTIVITY, kind: 'meeting', deliveries: { marketo: { state: 'queued' }, salesforce: null } }],
+    });
+    const { element } = render();
+    await flushPromises();
+    expect($(element, '.delivery').textContent).toBe(`Marketo: queued / Salesforce: ${NOT_AVAILABLE}`);
+    expect($(element, '.activity strong').textContent).toBe('meeting');
   });
 
   it('says clearly when the person is not synced', async () => {
