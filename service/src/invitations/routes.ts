@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { actorOf, salesforceActorOf } from '../platform/audit.js';
 import { MAX_FILE_BYTES } from './csv.js';
 import { CSV_FIELDS } from './csv-mapping.js';
-import { OUTCOMES } from './messages.js';
+import { OUTCOMES, REASON_CODES } from './messages.js';
 import type { MemberService } from './members.js';
 import { MAX_ADDRESSES, type InvitationService } from './service.js';
 
@@ -16,6 +16,32 @@ const Status = Type.Union([Type.Literal('invited'), Type.Literal('active'), Type
 const Outcome = Type.Union(OUTCOMES.map((o) => Type.Literal(o)));
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const Counts = Type.Object(Object.fromEntries(OUTCOMES.map((o) => [o, Type.Integer()])));
+const ReasonCode = Type.Union(
+  REASON_CODES.map((c) => Type.Literal(c)),
+  {
+    description:
+      'What the reason is, for a client that words it itself. Its params: seat_limit {limit}; team_limit {team, limit}; email_too_long, email_local_too_long, first_name_too_long, last_name_too_long, name_too_long {max}; team_name_too_long {team, max}; too_many_values, too_few_values {values, expected}; duplicate_in_file {firstRow}; invalid_role {role}; unknown_team {team}; email_invalid_domain {domain}; the others none. More codes may come: show the message for a code you do not know.',
+  },
+);
+const ReasonParams = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ description: 'The account’s seat or team limit' })),
+    max: Type.Optional(Type.Integer({ description: 'The longest value allowed' })),
+    values: Type.Optional(Type.Integer({ description: 'The values in the row' })),
+    expected: Type.Optional(Type.Integer({ description: 'The values of the header' })),
+    firstRow: Type.Optional(Type.Integer({ description: 'The row that has the same address first' })),
+    role: Type.Optional(Type.String({ description: 'The role cell as written' })),
+    team: Type.Optional(Type.String({ description: 'The team’s name (its first 40 characters when too long)' })),
+    domain: Type.Optional(Type.String({ description: 'The domain as written' })),
+  },
+  { description: 'The values the reason’s sentence needs (which ones: see code)' },
+);
+const Reason = Type.Object({
+  code: ReasonCode,
+  message: Type.String({ description: 'The reason as an English sentence' }),
+  params: ReasonParams,
+});
+const Reasons = Type.Array(Reason, { description: 'The reasons with their codes; `reason` is their messages joined by "; "' });
 const TeamRef = Type.Object({ id: Type.String(), name: Type.String(), everyone: Type.Boolean() });
 
 const User = Type.Object({
@@ -68,6 +94,7 @@ const CsvRow = Type.Object({
   lastName: Type.String(),
   outcome: Outcome,
   reason: Nullable(Type.String()),
+  reasons: Reasons,
 });
 
 export function invitationRoutes(invitations: () => InvitationService, members: () => MemberService): FastifyPluginAsync {
@@ -95,7 +122,14 @@ export function invitationRoutes(invitations: () => InvitationService, members: 
           response: {
             200: Type.Object({
               results: Type.Array(
-                Type.Object({ address: Type.String(), email: Nullable(Type.String()), outcome: Outcome, reason: Nullable(Type.String()), userId: Nullable(Type.String()) }),
+                Type.Object({
+                  address: Type.String(),
+                  email: Nullable(Type.String()),
+                  outcome: Outcome,
+                  reason: Nullable(Type.String()),
+                  reasons: Reasons,
+                  userId: Nullable(Type.String()),
+                }),
               ),
               counts: Counts,
               duplicates: Type.Integer({ description: 'Addresses given more than once (reported once)' }),
@@ -186,9 +220,12 @@ export function invitationRoutes(invitations: () => InvitationService, members: 
                   teams: Type.Array(Type.String()),
                   outcome: Outcome,
                   problems: Type.Array(Type.String()),
+                  reasons: Type.Array(Reason, { description: 'The problems with their codes, in the same order' }),
                 }),
               ),
-              problems: Type.Array(Type.Object({ row: Type.Integer(), severity: Type.String(), message: Type.String() })),
+              problems: Type.Array(
+                Type.Object({ row: Type.Integer(), severity: Type.String({ description: 'error or warning' }), code: ReasonCode, message: Type.String(), params: ReasonParams }),
+              ),
               problemCount: Type.Integer(),
               summary: Type.Object({
                 rows: Type.Integer(),

@@ -8,7 +8,7 @@ import { normaliseEmail } from '../platform/email-address.js';
 import { accountRepository } from '../account/repository.js';
 import { SEND_INVITATION_QUEUE } from '../account/service.js';
 import type { UserRole } from '../account/tables.js';
-import { confirmationMessage, countOutcomes, type Outcome } from './messages.js';
+import { confirmationMessage, countOutcomes, reason, reasonText, type Outcome, type Reason } from './messages.js';
 import { CsvSyntaxError, csvLine, decodeCsvBytes, decodeCsvText, detectDelimiter, parseCsv, type CsvDelimiter } from './csv.js';
 import { CSV_FIELDS, looksLikeHeader, parseRole, parseTeams, suggestMapping, type CsvField, type CsvMapping } from './csv-mapping.js';
 import type { StoredCsvResult } from './tables.js';
@@ -47,7 +47,9 @@ export interface Invitee {
 
 export interface InviteOutcome {
   outcome: Outcome;
+  /** The reasons' English sentences, joined. */
   reason: string | null;
+  reasons: Reason[];
   userId: string | null;
 }
 
@@ -58,6 +60,7 @@ export interface CsvRowResult {
   lastName: string;
   outcome: Outcome;
   reason: string | null;
+  reasons: Reason[];
 }
 
 interface AnalysedRow {
@@ -69,8 +72,8 @@ interface AnalysedRow {
   name: string | null;
   role: UserRole;
   teams: string[];
-  errors: string[];
-  warnings: string[];
+  errors: Reason[];
+  warnings: Reason[];
   duplicateOf: number | null;
 }
 
@@ -143,24 +146,25 @@ export class InvitationService {
     for (const [at, invitee] of invitees.entries()) {
       const user = existing.get(invitee.email);
       if (seen.has(invitee.email)) {
-        outcomes.push({ outcome: 'duplicate', reason: 'the same address was given earlier', userId: null });
+        outcomes.push(withReasons('duplicate', [reason('duplicate_address', 'the same address was given earlier')], null));
         continue;
       }
       seen.add(invitee.email);
       if (user?.status === 'active') {
-        outcomes.push({ outcome: 'already_member', reason: null, userId: user.id });
+        outcomes.push(withReasons('already_member', [], user.id));
       } else if (user?.status === 'deactivated') {
-        outcomes.push({ outcome: 'already_member', reason: 'the user is deactivated: reactivate them instead', userId: user.id });
+        outcomes.push(withReasons('already_member', [reason('user_deactivated', 'the user is deactivated: reactivate them instead')], user.id));
       } else if (user) {
         resend.push({ at, userId: user.id, teamIds: invitee.teamIds });
-        outcomes.push({ outcome: 'resent', reason: null, userId: user.id });
+        outcomes.push(withReasons('resent', [], user.id));
       } else if (seatsUsed >= account.seat_limit) {
-        outcomes.push({ outcome: 'refused', reason: `the account has no free seat (limit ${account.seat_limit})`, userId: null });
+        const limit = account.seat_limit;
+        outcomes.push(withReasons('refused', [reason('seat_limit', `the account has no free seat (limit ${limit})`, { limit })], null));
       } else {
         seatsUsed += 1;
         toInsert.push(invitee);
         toInsertAt.push(at);
-        outcomes.push({ outcome: 'invited', reason: null, userId: null });
+        outcomes.push(withReasons('invited', [], null));
       }
     }
     // Bulk statements, in slices that keep parameter arrays of a sensible size.
@@ -295,14 +299,14 @@ export class InvitationService {
     return this.db.transaction().execute(async (tx) => {
       const teamIds = await this.resolveTeams(tx, accountId, input.teams ?? []);
       const seen = new Set<string>();
-      const results: Array<{ address: string; email: string | null; outcome: Outcome; reason: string | null; userId: string | null }> = [];
+      const results: Array<{ address: string; email: string | null } & InviteOutcome> = [];
       const invitees: Invitee[] = [];
       const inviteeAt: number[] = [];
       let duplicates = 0;
       for (const address of raw) {
         const checked = normaliseEmail(address);
         if (!checked.ok) {
-          results.push({ address, email: null, outcome: 'invalid', reason: `the address ${checked.reason}`, userId: null });
+          results.push({ address, email: null, ...withReasons('invalid', [reason(checked.code, `the address ${checked.reason}`, checked.params)], null) });
           continue;
         }
         if (seen.has(checked.email)) {
@@ -311,7 +315,7 @@ export class InvitationService {
         }
         seen.add(checked.email);
         inviteeAt.push(results.length);
-        results.push({ address, email: checked.email, outcome: 'invited', reason: null, userId: null });
+        results.push({ address, email: checked.email, ...withReasons('invited', [], null) });
         invitees.push({ email: checked.email, name: displayName(checked.email, null, null, null), firstName: null, lastName: null, role, teamIds });
       }
       const { outcomes, seatLimit } = await this.inviteMany(tx, accountId, invitees, inviterName);
@@ -442,34 +446,35 @@ export class InvitationService {
     for (let i = 0; i < data.length; i += 1) {
       const row = data[i] ?? [];
       const rowNumber = rowNumbers[i] ?? i + 1;
-      const errors: string[] = [];
-      const warnings: string[] = [];
+      const errors: Reason[] = [];
+      const warnings: Reason[] = [];
+      const values = { values: row.length, expected: width };
       if (row.length > width && row.slice(width).some((v) => v.trim() !== '')) {
-        errors.push(`the row has ${row.length} values where the header has ${width} (a value with the delimiter in it that is not in quotes?)`);
+        errors.push(reason('too_many_values', `the row has ${row.length} values where the header has ${width} (a value with the delimiter in it that is not in quotes?)`, values));
       } else if (row.length < width) {
-        warnings.push(`the row has ${row.length} values where the header has ${width}; the missing ones are taken as empty`);
+        warnings.push(reason('too_few_values', `the row has ${row.length} values where the header has ${width}; the missing ones are taken as empty`, values));
       }
       const rawEmail = cell(row, 'email');
       let email = '';
-      if (rawEmail === '') errors.push('the e-mail address is missing');
+      if (rawEmail === '') errors.push(reason('email_missing', 'the e-mail address is missing'));
       else {
         const checked = normaliseEmail(rawEmail);
         if (checked.ok) email = checked.email;
-        else errors.push(`the e-mail address ${checked.reason}`);
+        else errors.push(reason(checked.code, `the e-mail address ${checked.reason}`, checked.params));
       }
       const roleCell = cell(row, 'role');
       let role = roles.get(roleCell);
       if (!role) roles.set(roleCell, (role = parseRole(roleCell)));
-      if (!role.ok) errors.push(role.reason);
+      if (!role.ok) errors.push(reason('invalid_role', role.reason, { role: roleCell }));
       const firstName = cell(row, 'firstName') || null;
       const lastName = cell(row, 'lastName') || null;
       const name = cell(row, 'name') || null;
-      for (const [label, value] of [
-        ['first name', firstName],
-        ['last name', lastName],
-        ['name', name],
+      for (const [label, value, code] of [
+        ['first name', firstName, 'first_name_too_long'],
+        ['last name', lastName, 'last_name_too_long'],
+        ['name', name, 'name_too_long'],
       ] as const) {
-        if (value && value.length > MAX_NAME) errors.push(`the ${label} is longer than ${MAX_NAME} characters`);
+        if (value && value.length > MAX_NAME) errors.push(reason(code, `the ${label} is longer than ${MAX_NAME} characters`, { max: MAX_NAME }));
       }
       let duplicateOf: number | null = null;
       if (email !== '') {
@@ -541,9 +546,9 @@ export class InvitationService {
     };
     const seatsUsed = [...existing.values()].filter((s) => s !== 'deactivated').length;
     const problems = analysed.flatMap((r) => [
-      ...r.errors.map((message) => ({ row: r.row, severity: 'error' as const, message })),
-      ...(r.duplicateOf !== null && r.errors.length === 0 ? [{ row: r.row, severity: 'error' as const, message: `the same address as row ${r.duplicateOf}` }] : []),
-      ...r.warnings.map((message) => ({ row: r.row, severity: 'warning' as const, message })),
+      ...r.errors.map((e) => ({ row: r.row, severity: 'error' as const, ...e })),
+      ...(r.duplicateOf !== null && r.errors.length === 0 ? [{ row: r.row, severity: 'error' as const, ...duplicateReason(r.duplicateOf) }] : []),
+      ...r.warnings.map((w) => ({ row: r.row, severity: 'warning' as const, ...w })),
     ]);
 
     // Uploads live a day; this is a good moment to forget the ones nobody committed.
@@ -587,7 +592,7 @@ export class InvitationService {
         role: r.role,
         teams: r.teams,
         outcome: predicted[i]?.outcome ?? 'invalid',
-        problems: [...r.errors, ...(r.duplicateOf !== null ? [`the same address as row ${r.duplicateOf}`] : []), ...r.warnings],
+        ...rowProblems(r),
       })),
       problems: problems.slice(0, MAX_PROBLEMS_SHOWN),
       problemCount: problems.length,
@@ -626,12 +631,17 @@ export class InvitationService {
       const wanted = new Map<string, string>();
       for (const r of analysed) if (r.errors.length === 0 && r.duplicateOf === null) for (const t of r.teams) if (!teamIds.has(t.toLowerCase())) wanted.set(t.toLowerCase(), t);
       const teamsCreated: string[] = [];
-      const missing = new Map<string, string>();
+      const missing = new Map<string, Reason>();
       let teamCount = teams.length;
       for (const [key, name] of wanted) {
-        if (name.length > 80) missing.set(key, `the team name "${name.slice(0, 40)}…" is longer than 80 characters`);
-        else if (!input.createMissingTeams) missing.set(key, `the team "${name}" does not exist (allow creating missing teams to create it)`);
-        else if (teamCount >= account.team_limit) missing.set(key, `the team "${name}" was not created: the account has reached its limit of ${account.team_limit} teams`);
+        if (name.length > 80) {
+          missing.set(key, reason('team_name_too_long', `the team name "${name.slice(0, 40)}…" is longer than 80 characters`, { team: `${name.slice(0, 40)}…`, max: 80 }));
+        } else if (!input.createMissingTeams) {
+          missing.set(key, reason('unknown_team', `the team "${name}" does not exist (allow creating missing teams to create it)`, { team: name }));
+        } else if (teamCount >= account.team_limit) {
+          const limit = account.team_limit;
+          missing.set(key, reason('team_limit', `the team "${name}" was not created: the account has reached its limit of ${limit} teams`, { team: name, limit }));
+        }
         else {
           const created = await tx.insertInto('teams').values({ account_id: accountId, name }).returning('id').executeTakeFirstOrThrow();
           teamIds.set(key, created.id);
@@ -646,11 +656,12 @@ export class InvitationService {
       for (const r of analysed) {
         const base = { row: r.row, email: r.email || r.rawEmail, firstName: r.firstName ?? '', lastName: r.lastName ?? '' };
         if (r.errors.length > 0) {
-          results.push({ ...base, outcome: 'invalid', reason: r.errors.join('; ') });
+          results.push({ ...base, outcome: 'invalid', reason: reasonText(r.errors), reasons: r.errors });
           continue;
         }
         if (r.duplicateOf !== null) {
-          results.push({ ...base, outcome: 'duplicate', reason: `the same address as row ${r.duplicateOf}` });
+          const duplicate = [duplicateReason(r.duplicateOf)];
+          results.push({ ...base, outcome: 'duplicate', reason: reasonText(duplicate), reasons: duplicate });
           continue;
         }
         const notes = r.teams.flatMap((t) => {
@@ -658,7 +669,7 @@ export class InvitationService {
           return note ? [note] : [];
         });
         inviteeAt.push(results.length);
-        results.push({ ...base, outcome: 'invited', reason: notes.length > 0 ? notes.join('; ') : null });
+        results.push({ ...base, outcome: 'invited', reason: reasonText(notes), reasons: notes });
         invitees.push({
           email: r.email,
           name: displayName(r.email, r.name, r.firstName, r.lastName),
@@ -673,7 +684,8 @@ export class InvitationService {
         const result = results[inviteeAt[k] ?? -1];
         if (!result) return;
         result.outcome = o.outcome;
-        result.reason = [o.reason, result.reason].filter(Boolean).join('; ') || null;
+        result.reasons = [...o.reasons, ...result.reasons];
+        result.reason = reasonText(result.reasons);
       });
       const counts = countOutcomes(results);
       const message = confirmationMessage(counts, { unit: 'row', seatLimit }) + (teamsCreated.length > 0 ? ` Teams created: ${teamsCreated.join(', ')}.` : '');
@@ -713,11 +725,25 @@ export class InvitationService {
     if (!upload) throw notFound('The upload');
     if (!upload.committed_at) throw conflict('not_committed', 'This upload has not been imported yet: there are no outcomes to download.');
     const lines = [csvLine(['Row', 'E-mail', 'First name', 'Last name', 'Outcome', 'Reason'])];
-    for (const r of storedResults(upload.results)) lines.push(csvLine(r));
+    for (const r of storedResults(upload.results)) lines.push(csvLine([r[0], r[1], r[2], r[3], r[4], r[5]]));
     const base = upload.file_name.replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '_') || 'invitations';
     // The BOM makes Excel read the file as UTF-8 (names with accents stay intact).
     return { fileName: `${base}-results.csv`, csv: `\uFEFF${lines.join('\r\n')}\r\n` };
   }
+}
+
+function withReasons(outcome: Outcome, reasons: Reason[], userId: string | null): InviteOutcome {
+  return { outcome, reason: reasonText(reasons), reasons, userId };
+}
+
+function duplicateReason(firstRow: number): Reason {
+  return reason('duplicate_in_file', `the same address as row ${firstRow}`, { firstRow });
+}
+
+/** A preview row's problems: the English sentences (as before codes existed) and the reasons with their codes. */
+function rowProblems(r: AnalysedRow): { problems: string[]; reasons: Reason[] } {
+  const reasons = [...r.errors, ...(r.duplicateOf !== null ? [duplicateReason(r.duplicateOf)] : []), ...r.warnings];
+  return { problems: reasons.map((p) => p.message), reasons };
 }
 
 function predict(r: AnalysedRow, existing: Map<string, string>): { outcome: Outcome } {
@@ -750,6 +776,15 @@ function checkMapping(mapping: CsvMapping, width: number): CsvMapping {
 }
 
 const storedResults = (text: string | null): StoredCsvResult[] => (text ? (JSON.parse(text) as StoredCsvResult[]) : []);
-const toStored = (r: CsvRowResult): StoredCsvResult => [r.row, r.email, r.firstName, r.lastName, r.outcome, r.reason ?? ''];
-const fromStored = (r: StoredCsvResult): CsvRowResult => ({ row: r[0], email: r[1], firstName: r[2], lastName: r[3], outcome: r[4] as Outcome, reason: r[5] || null });
+const toStored = (r: CsvRowResult): StoredCsvResult => [r.row, r.email, r.firstName, r.lastName, r.outcome, r.reason ?? '', r.reasons];
+const fromStored = (r: StoredCsvResult): CsvRowResult => ({
+  row: r[0],
+  email: r[1],
+  firstName: r[2],
+  lastName: r[3],
+  outcome: r[4] as Outcome,
+  reason: r[5] || null,
+  // Uploads committed before reasons had codes stored the sentence only.
+  reasons: (r[6] as Reason[] | undefined) ?? [],
+});
 

@@ -1,11 +1,15 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { Reason } from './messages.js';
 
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 type Json<T> = ColumnType<T, string, string>;
 type NullableJson<T> = ColumnType<T | null, string | null | undefined, string | null>;
 
-/** One stored outcome row of a CSV import: [row, email, first name, last name, outcome, reason]. */
-export type StoredCsvResult = [number, string, string, string, string, string];
+/**
+ * One stored outcome row of a CSV import: [row, email, first name, last name, outcome, reason, reasons]. The
+ * reasons with their codes came later: uploads committed before have six elements.
+ */
+export type StoredCsvResult = [number, string, string, string, string, string, Reason[]?];
 
 export interface InvitationTables {
   /** A CSV file between its preview and its commit; kept a day, with its outcomes once committed. */

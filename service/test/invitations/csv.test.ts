@@ -60,6 +60,7 @@ describe('step 5: invite users via CSV', () => {
       teams: ['Verkoop', 'Support'],
       outcome: 'invited',
       problems: [],
+      reasons: [],
     });
     assert.equal(preview.preview[0].role, 'Admin');
     assert.equal(preview.preview[2].firstName, 'Zoë');
@@ -126,6 +127,18 @@ describe('step 5: invite users via CSV', () => {
     assert.equal(commit.counts.invited, 3);
     assert.deepEqual(commit.teamsCreated, []);
     assert.match(commit.rows[0].reason, /the team "APAC" does not exist \(allow creating missing teams to create it\)/);
+    assert.deepEqual(
+      commit.rows[0].reasons.map((r: { code: string; params: object }) => [r.code, r.params]),
+      [['unknown_team', { team: 'APAC' }]],
+    );
+    assert.deepEqual(
+      commit.rows[1].reasons.map((r: { code: string; params: object }) => [r.code, r.params]),
+      [
+        ['unknown_team', { team: 'APAC' }],
+        ['unknown_team', { team: 'EMEA' }],
+      ],
+    );
+    assert.equal(commit.rows[1].reason, commit.rows[1].reasons.map((r: { message: string }) => r.message).join('; '));
     const all = await users();
     assert.equal(all.get('bjorn@example.org')?.lastName, 'Åström');
     assert.deepEqual(all.get('oscar.nunez@example.org')?.teamNames, ['Everyone']);
@@ -176,6 +189,19 @@ describe('step 5: invite users via CSV', () => {
         [8, 'the same address as row 7'],
       ],
     );
+    // The same problems as codes with their values, for the page to word in the admin's language.
+    assert.deepEqual(
+      preview.problems.map((p: { row: number; code: string; params: object }) => [p.row, p.code, p.params]),
+      [
+        [3, 'duplicate_in_file', { firstRow: 2 }],
+        [4, 'email_no_at', {}],
+        [5, 'email_missing', {}],
+        [6, 'email_invalid_domain', { domain: 'exa mple.com' }],
+        [8, 'duplicate_in_file', { firstRow: 7 }],
+      ],
+    );
+    assert.deepEqual(preview.preview[1].problems, ['the same address as row 2']);
+    assert.deepEqual(preview.preview[1].reasons, [{ code: 'duplicate_in_file', message: 'the same address as row 2', params: { firstRow: 2 } }]);
     const commit = (await api('POST', `/invitations/csv/${preview.uploadId}/commit`, { mapping: preview.mapping })).json();
     assert.deepEqual(
       commit.rows.map((r: { row: number; outcome: string }) => [r.row, r.outcome]),
@@ -189,6 +215,18 @@ describe('step 5: invite users via CSV', () => {
         [8, 'duplicate'],
       ],
     );
+    assert.deepEqual(
+      commit.rows.map((r: { row: number; reasons: Array<{ code: string }> }) => [r.row, r.reasons.map((x) => x.code)]),
+      [
+        [2, []],
+        [3, ['duplicate_in_file']],
+        [4, ['email_no_at']],
+        [5, ['email_missing']],
+        [6, ['email_invalid_domain']],
+        [7, []],
+        [8, ['duplicate_in_file']],
+      ],
+    );
     assert.equal(
       commit.message,
       '1 person was invited; the invitation e-mails are on their way. 1 person who was already invited got a new invitation e-mail. 3 rows were skipped because of problems. 2 duplicate rows were skipped.',
@@ -196,6 +234,33 @@ describe('step 5: invite users via CSV', () => {
     // An address of an active member.
     const member = await upload('member.csv', `email\n${account.adminEmail}\n`, 'text');
     assert.equal(member.json().preview[0].outcome, 'already_member');
+  });
+
+  it('words each row problem as a code with its values: an unknown role, a name too long, a team name too long', async () => {
+    const longTeam = 'T'.repeat(81);
+    const text = `email,first name,role,teams\nrole@example.com,Ro,Boss,\nlong@example.com,${'A'.repeat(201)},User,\nteam@example.com,Te,User,${longTeam}\n`;
+    const preview = (await upload('codes.csv', text, 'text')).json();
+    assert.deepEqual(
+      preview.problems.map((p: { row: number; code: string; params: object; message: string }) => [p.row, p.code, p.params, p.message]),
+      [
+        [2, 'invalid_role', { role: 'Boss' }, 'the role "Boss" is not Admin or User'],
+        [3, 'first_name_too_long', { max: 200 }, 'the first name is longer than 200 characters'],
+      ],
+    );
+    const commit = (await api('POST', `/invitations/csv/${preview.uploadId}/commit`, { mapping: preview.mapping, createMissingTeams: true })).json();
+    assert.deepEqual(
+      commit.rows.map((r: { row: number; outcome: string; reasons: Array<{ code: string; params: object }> }) => [r.row, r.outcome, r.reasons.map((x) => [x.code, x.params])]),
+      [
+        [2, 'invalid', [['invalid_role', { role: 'Boss' }]]],
+        [3, 'invalid', [['first_name_too_long', { max: 200 }]]],
+        [4, 'invited', [['team_name_too_long', { team: `${'T'.repeat(40)}…`, max: 80 }]]],
+      ],
+    );
+    // The download keeps its six columns.
+    const download = await api('GET', `/invitations/csv/${preview.uploadId}/results.csv`);
+    const lines = download.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    assert.equal(lines[0], 'Row,E-mail,First name,Last name,Outcome,Reason');
+    assert.match(lines[3] ?? '', /^4,team@example\.com,Te,,invited,"the team name ""T{40}…"" is longer than 80 characters"$/);
   });
 
   it('neutralises formula-like cells in the results download', async () => {
@@ -244,10 +309,10 @@ describe('step 5: invite users via CSV', () => {
     // A few ragged rows are problems of those rows, not of the file.
     const some = (await upload('some.csv', 'email,name\na@x.example,A\nb@x.example,B,extra\nc@x.example\nd@x.example,D\n', 'text')).json();
     assert.deepEqual(
-      some.problems.map((p: { row: number; severity: string }) => [p.row, p.severity]),
+      some.problems.map((p: { row: number; severity: string; code: string; params: object }) => [p.row, p.severity, p.code, p.params]),
       [
-        [3, 'error'],
-        [4, 'warning'],
+        [3, 'error', 'too_many_values', { values: 3, expected: 2 }],
+        [4, 'warning', 'too_few_values', { values: 1, expected: 2 }],
       ],
     );
     // Mapping mistakes at commit.

@@ -33,6 +33,8 @@ describe('step 5: invite users by e-mail', () => {
     assert.equal(byEmail['kees@xn--bcher-kva.example'].outcome, 'invited', 'internationalised domain in its ASCII form');
     assert.equal(byEmail['not-an-address'].outcome, 'invalid');
     assert.match(byEmail['not-an-address'].reason, /has no "@"/);
+    assert.deepEqual(byEmail['not-an-address'].reasons, [{ code: 'email_no_at', message: byEmail['not-an-address'].reason, params: {} }]);
+    assert.deepEqual(byEmail['piet@example.com'].reasons, []);
     assert.equal(byEmail[account.adminEmail].outcome, 'already_member');
     assert.equal(body.duplicates, 1);
     assert.deepEqual(body.counts, { invited: 3, resent: 0, already_member: 1, invalid: 1, refused: 0, duplicate: 0 });
@@ -123,6 +125,10 @@ describe('step 5: invite users by e-mail', () => {
     assert.equal(body.counts.invited, free);
     assert.equal(body.counts.refused, 2);
     assert.match(body.results.at(-1).reason, /no free seat \(limit 100\)/);
+    assert.deepEqual(
+      body.results.at(-1).reasons.map((r: { code: string; params: object }) => [r.code, r.params]),
+      [['seat_limit', { limit: 100 }]],
+    );
     assert.match(body.message, /2 people were not invited: the account has no free seats left \(limit 100\)\./);
     assert.equal((await api('GET', '/users')).json().seats.available, 0);
 
