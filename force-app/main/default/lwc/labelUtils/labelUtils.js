@@ -12,6 +12,27 @@ import CONFIRM_INVALID_ROWS from '@salesforce/label/c.MSI_Confirm_Invalid_Rows';
 import CONFIRM_DUPLICATES from '@salesforce/label/c.MSI_Confirm_Duplicates';
 import CONFIRM_REFUSED from '@salesforce/label/c.MSI_Confirm_Refused';
 import CONFIRM_NOBODY from '@salesforce/label/c.MSI_Confirm_Nobody';
+import REASON_DUPLICATE_ADDRESS from '@salesforce/label/c.MSI_Reason_Duplicate_Address';
+import REASON_DUPLICATE_IN_FILE from '@salesforce/label/c.MSI_Reason_Duplicate_In_File';
+import REASON_EMAIL_EMPTY from '@salesforce/label/c.MSI_Reason_Email_Empty';
+import REASON_EMAIL_INVALID_CHARACTERS from '@salesforce/label/c.MSI_Reason_Email_Invalid_Characters';
+import REASON_EMAIL_INVALID_DOMAIN from '@salesforce/label/c.MSI_Reason_Email_Invalid_Domain';
+import REASON_EMAIL_LOCAL_TOO_LONG from '@salesforce/label/c.MSI_Reason_Email_Local_Too_Long';
+import REASON_EMAIL_MISSING from '@salesforce/label/c.MSI_Reason_Email_Missing';
+import REASON_EMAIL_NO_AT from '@salesforce/label/c.MSI_Reason_Email_No_At';
+import REASON_EMAIL_NO_DOMAIN from '@salesforce/label/c.MSI_Reason_Email_No_Domain';
+import REASON_EMAIL_TOO_LONG from '@salesforce/label/c.MSI_Reason_Email_Too_Long';
+import REASON_FIRST_NAME_TOO_LONG from '@salesforce/label/c.MSI_Reason_First_Name_Too_Long';
+import REASON_INVALID_ROLE from '@salesforce/label/c.MSI_Reason_Invalid_Role';
+import REASON_LAST_NAME_TOO_LONG from '@salesforce/label/c.MSI_Reason_Last_Name_Too_Long';
+import REASON_NAME_TOO_LONG from '@salesforce/label/c.MSI_Reason_Name_Too_Long';
+import REASON_SEAT_LIMIT from '@salesforce/label/c.MSI_Reason_Seat_Limit';
+import REASON_TEAM_LIMIT from '@salesforce/label/c.MSI_Reason_Team_Limit';
+import REASON_TEAM_NAME_TOO_LONG from '@salesforce/label/c.MSI_Reason_Team_Name_Too_Long';
+import REASON_TOO_FEW_VALUES from '@salesforce/label/c.MSI_Reason_Too_Few_Values';
+import REASON_TOO_MANY_VALUES from '@salesforce/label/c.MSI_Reason_Too_Many_Values';
+import REASON_UNKNOWN_TEAM from '@salesforce/label/c.MSI_Reason_Unknown_Team';
+import REASON_USER_DEACTIVATED from '@salesforce/label/c.MSI_Reason_User_Deactivated';
 
 /** The service's outcome of an address or CSV row -> its words. */
 const OUTCOMES = {
@@ -21,6 +42,34 @@ const OUTCOMES = {
     invalid: INVALID,
     refused: REFUSED,
     duplicate: DUPLICATE
+};
+
+/**
+ * The service's reason codes (an address or CSV row's outcome, a row's problem) -> their words, and the names of
+ * the service's params that fill `{0}`, `{1}`, ... in that order.
+ */
+const REASONS = {
+    email_missing: [REASON_EMAIL_MISSING],
+    email_empty: [REASON_EMAIL_EMPTY],
+    email_too_long: [REASON_EMAIL_TOO_LONG, 'max'],
+    email_no_at: [REASON_EMAIL_NO_AT],
+    email_local_too_long: [REASON_EMAIL_LOCAL_TOO_LONG, 'max'],
+    email_invalid_characters: [REASON_EMAIL_INVALID_CHARACTERS],
+    email_no_domain: [REASON_EMAIL_NO_DOMAIN],
+    email_invalid_domain: [REASON_EMAIL_INVALID_DOMAIN, 'domain'],
+    duplicate_address: [REASON_DUPLICATE_ADDRESS],
+    user_deactivated: [REASON_USER_DEACTIVATED],
+    seat_limit: [REASON_SEAT_LIMIT, 'limit'],
+    too_many_values: [REASON_TOO_MANY_VALUES, 'values', 'expected'],
+    too_few_values: [REASON_TOO_FEW_VALUES, 'values', 'expected'],
+    invalid_role: [REASON_INVALID_ROLE, 'role'],
+    first_name_too_long: [REASON_FIRST_NAME_TOO_LONG, 'max'],
+    last_name_too_long: [REASON_LAST_NAME_TOO_LONG, 'max'],
+    name_too_long: [REASON_NAME_TOO_LONG, 'max'],
+    duplicate_in_file: [REASON_DUPLICATE_IN_FILE, 'firstRow'],
+    team_name_too_long: [REASON_TEAM_NAME_TOO_LONG, 'team', 'max'],
+    unknown_team: [REASON_UNKNOWN_TEAM, 'team'],
+    team_limit: [REASON_TEAM_LIMIT, 'team', 'limit']
 };
 
 /**
@@ -70,4 +119,31 @@ export function confirmationText(counts, unit, fallback = '') {
     if (n('duplicate') > 0) parts.push(formatLabel(CONFIRM_DUPLICATES, n('duplicate')));
     if (n('refused') > 0) parts.push(formatLabel(CONFIRM_REFUSED, n('refused')));
     return parts.join(' ');
+}
+
+/**
+ * One reason the service gave, `{ code, message, params }`, in the words of the user's language; a code this
+ * package does not know yet shows the service's (English) message.
+ * @param {{ code?: string, message?: string|null, params?: Record<string, string|number>|null }|null|undefined} reason
+ * @returns {string}
+ */
+export function reasonLabel(reason) {
+    if (!reason) return '';
+    const known = Object.prototype.hasOwnProperty.call(REASONS, reason.code) ? REASONS[reason.code] : undefined;
+    if (!known) return reason.message || '';
+    const [label, ...names] = known;
+    const params = reason.params || {};
+    return formatLabel(label, ...names.map((name) => params[name]));
+}
+
+/**
+ * The reasons of an address or row, joined as the service joins them; without reasons (an answer from before
+ * the service sent codes), the service's text.
+ * @param {Array<{ code?: string, message?: string|null, params?: Record<string, string|number>|null }>|null|undefined} reasons
+ * @param {string|null} [fallback] the service's `reason`
+ * @returns {string}
+ */
+export function reasonsText(reasons, fallback = '') {
+    if (!Array.isArray(reasons) || reasons.length === 0) return fallback || '';
+    return reasons.map(reasonLabel).join('; ');
 }

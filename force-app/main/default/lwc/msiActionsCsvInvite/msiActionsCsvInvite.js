@@ -4,19 +4,22 @@ import previewInvitationCsv from '@salesforce/apex/MsiActionsInvitationsControll
 import commitInvitationCsv from '@salesforce/apex/MsiActionsInvitationsController.commitInvitationCsv';
 import downloadInvitationCsvResults from '@salesforce/apex/MsiActionsInvitationsController.downloadInvitationCsvResults';
 import { reduceErrors } from 'c/ldsUtils';
-import { confirmationText, formatLabel, outcomeLabel } from 'c/labelUtils';
+import { confirmationText, formatLabel, outcomeLabel, reasonLabel, reasonsText } from 'c/labelUtils';
 import { MAX_FILE_BYTES, readCsvFile } from './csvFile';
 import { LABELS } from './labels';
 
 /**
+ * @typedef {{ code: string, message: string, params: Record<string, string|number> }} Reason
  * @typedef {{ index: number, header: string, field: string|null, by: string|null, samples: string[] }} CsvColumn
  * @typedef {{ row: number, email: string, firstName: string|null, lastName: string|null, name: string, role: string,
- *   teams: string[], outcome: string, problems: string[] }} PreviewRow
+ *   teams: string[], outcome: string, problems: string[], reasons?: Reason[] }} PreviewRow
  * @typedef {{ uploadId: string, fileName: string, encoding: string, delimiter: string, hasHeader: boolean,
  *   rowCount: number, columns: CsvColumn[], mapping: Record<string, number|null>, preview: PreviewRow[],
- *   problems: { row: number, severity: string, message: string }[], problemCount: number,
+ *   problems: { row: number, severity: string, code?: string, message: string, params?: Record<string, string|number> }[],
+ *   problemCount: number,
  *   summary: Record<string, number>, unknownTeams: string[], seats: Record<string, number> }} CsvPreview
- * @typedef {{ row: number, email: string, firstName: string, lastName: string, outcome: string, reason: string|null }} RowOutcome
+ * @typedef {{ row: number, email: string, firstName: string, lastName: string, outcome: string, reason: string|null,
+ *   reasons?: Reason[] }} RowOutcome
  * @typedef {{ uploadId: string, alreadyCommitted: boolean, counts: Record<string, number>, message: string,
  *   teamsCreated: string[], rows: RowOutcome[] }} CommitResult
  */
@@ -41,7 +44,7 @@ const RESULT_COLUMNS = [
     { label: LABELS.columnEmail, fieldName: 'email' },
     { label: LABELS.columnName, fieldName: 'displayName' },
     { label: LABELS.columnOutcome, fieldName: 'outcomeText' },
-    { label: LABELS.columnReason, fieldName: 'reason', wrapText: true }
+    { label: LABELS.columnReason, fieldName: 'reasonText', wrapText: true }
 ];
 
 /**
@@ -183,7 +186,8 @@ export default class MsiActionsCsvInvite extends LightningElement {
             roleText: this.roleWords(row.role),
             teamsText: (row.teams || []).join(', '),
             outcomeText: outcomeLabel(row.outcome),
-            problemsText: (row.problems || []).join('; ')
+            // The service's problem codes in the user's language; its English text only for a code not known here.
+            problemsText: reasonsText(row.reasons, (row.problems || []).join('; '))
         }));
     }
 
@@ -206,7 +210,7 @@ export default class MsiActionsCsvInvite extends LightningElement {
     get listedProblems() {
         return (this.preview?.problems || []).slice(0, LISTED_PROBLEMS).map((problem, index) => ({
             key: `${index}`,
-            text: formatLabel(this.labels.rowProblem, problem.row, problem.message)
+            text: formatLabel(this.labels.rowProblem, problem.row, reasonLabel(problem))
         }));
     }
 
@@ -223,7 +227,8 @@ export default class MsiActionsCsvInvite extends LightningElement {
             ...row,
             key: `${row.row}`,
             displayName: displayName(row),
-            outcomeText: outcomeLabel(row.outcome)
+            outcomeText: outcomeLabel(row.outcome),
+            reasonText: reasonsText(row.reasons, row.reason)
         }));
     }
 

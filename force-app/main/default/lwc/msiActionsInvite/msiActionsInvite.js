@@ -22,11 +22,13 @@ import COLUMN_REASON from '@salesforce/label/c.MSI_Column_Reason';
 import ERROR_TITLE from '@salesforce/label/c.MSI_Error_Title';
 import LOADING from '@salesforce/label/c.MSI_Loading';
 import { reduceErrors } from 'c/ldsUtils';
-import { confirmationText, outcomeLabel } from 'c/labelUtils';
+import { confirmationText, outcomeLabel, reasonsText } from 'c/labelUtils';
 
 /**
  * @typedef {{ id: string, name: string, everyone: boolean }} Team
- * @typedef {{ address: string, email: string|null, outcome: string, reason: string|null, userId: string|null }} InviteOutcome
+ * @typedef {{ code: string, message: string, params: Record<string, string|number> }} Reason
+ * @typedef {{ address: string, email: string|null, outcome: string, reason: string|null, reasons?: Reason[],
+ *   userId: string|null }} InviteOutcome
  * @typedef {{ results: InviteOutcome[], counts: Record<string, number>, duplicates: number, message: string }} InviteResult
  */
 
@@ -34,7 +36,7 @@ const COLUMNS = [
     { label: COLUMN_ADDRESS, fieldName: 'address' },
     { label: COLUMN_EMAIL, fieldName: 'email' },
     { label: COLUMN_OUTCOME, fieldName: 'outcomeText' },
-    { label: COLUMN_REASON, fieldName: 'reason', wrapText: true }
+    { label: COLUMN_REASON, fieldName: 'reasonText', wrapText: true }
 ];
 
 /**
@@ -113,7 +115,9 @@ export default class MsiActionsInvite extends LightningElement {
         return (this.result?.results || []).map((outcome, index) => ({
             ...outcome,
             key: `${index}`,
-            outcomeText: outcomeLabel(outcome.outcome)
+            outcomeText: outcomeLabel(outcome.outcome),
+            // The service's reason codes in the user's language; its English text only for a code not known here.
+            reasonText: reasonsText(outcome.reasons, outcome.reason)
         }));
     }
 

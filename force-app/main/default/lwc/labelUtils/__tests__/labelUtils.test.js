@@ -1,4 +1,4 @@
-import { confirmationText, formatLabel, outcomeLabel } from 'c/labelUtils';
+import { confirmationText, formatLabel, outcomeLabel, reasonLabel, reasonsText } from 'c/labelUtils';
 import INVITED from '@salesforce/label/c.MSI_Outcome_Invited';
 import CONFIRM_NOBODY from '@salesforce/label/c.MSI_Confirm_Nobody';
 
@@ -12,6 +12,13 @@ jest.mock('@salesforce/label/c.MSI_Confirm_Invalid_Addresses', () => ({ default:
 jest.mock('@salesforce/label/c.MSI_Confirm_Invalid_Rows', () => ({ default: 'Bad rows: {0}.' }), { virtual: true });
 jest.mock('@salesforce/label/c.MSI_Confirm_Duplicates', () => ({ default: 'Duplicates: {0}.' }), { virtual: true });
 jest.mock('@salesforce/label/c.MSI_Confirm_Refused', () => ({ default: 'No seat: {0}.' }), { virtual: true });
+jest.mock('@salesforce/label/c.MSI_Reason_Too_Many_Values', () => ({ default: '{0} values, header {1}' }), {
+    virtual: true
+});
+jest.mock('@salesforce/label/c.MSI_Reason_Team_Name_Too_Long', () => ({ default: 'team "{0}" over {1}' }), {
+    virtual: true
+});
+jest.mock('@salesforce/label/c.MSI_Reason_Email_Missing', () => ({ default: 'no address' }), { virtual: true });
 
 describe('c-label-utils', () => {
     it('fills the placeholders in order and keeps those without a value', () => {
@@ -37,6 +44,37 @@ describe('c-label-utils', () => {
         expect(confirmationText({ invited: 0, resent: 0, already_member: 2 }, 'address')).toBe(
             `${CONFIRM_NOBODY} Members: 2.`
         );
+    });
+
+    it('words each reason code in its label with the params in order, and an unknown code as the service did', () => {
+        expect(reasonLabel({ code: 'too_many_values', message: 'English', params: { expected: 2, values: 3 } })).toBe(
+            '3 values, header 2'
+        );
+        expect(
+            reasonLabel({ code: 'team_name_too_long', message: 'English', params: { team: 'Sales…', max: 80 } })
+        ).toBe('team "Sales…" over 80');
+        expect(reasonLabel({ code: 'email_missing', message: 'English' })).toBe('no address');
+        expect(reasonLabel({ code: 'some_future_code', message: 'the service says so', params: {} })).toBe(
+            'the service says so'
+        );
+        expect(reasonLabel({ code: 'toString', message: 'not a label' })).toBe('not a label');
+        expect(reasonLabel({ message: 'no code at all' })).toBe('no code at all');
+        expect(reasonLabel(null)).toBe('');
+    });
+
+    it('joins the reasons of a row, and falls back to the service text without them', () => {
+        expect(
+            reasonsText(
+                [
+                    { code: 'email_missing', message: 'a', params: {} },
+                    { code: 'some_future_code', message: 'b', params: {} }
+                ],
+                'a; b'
+            )
+        ).toBe('no address; b');
+        expect(reasonsText([], 'English reason')).toBe('English reason');
+        expect(reasonsText(undefined, 'English reason')).toBe('English reason');
+        expect(reasonsText(undefined, null)).toBe('');
     });
 
     it('falls back to the service message only without counts', () => {

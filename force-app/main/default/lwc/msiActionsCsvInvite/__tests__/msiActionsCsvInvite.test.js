@@ -31,6 +31,16 @@ jest.mock('@salesforce/label/c.MSI_Csv_Field_For', () => ({ default: 'Import col
 jest.mock('@salesforce/label/c.MSI_Confirm_Invited', () => ({ default: 'Invited: {0}.' }), { virtual: true });
 jest.mock('@salesforce/label/c.MSI_Confirm_Invalid_Rows', () => ({ default: 'Rows skipped: {0}.' }), { virtual: true });
 jest.mock('@salesforce/label/c.MSI_Csv_Row_Problem', () => ({ default: 'Row {0}: {1}' }), { virtual: true });
+// The service's reason codes in labels, filled with the reason's params.
+jest.mock('@salesforce/label/c.MSI_Reason_Email_Invalid_Domain', () => ({ default: 'domain "{0}" not valid' }), {
+    virtual: true
+});
+jest.mock('@salesforce/label/c.MSI_Reason_Team_Limit', () => ({ default: 'team {0} not created (limit {1})' }), {
+    virtual: true
+});
+jest.mock('@salesforce/label/c.MSI_Reason_Duplicate_In_File', () => ({ default: 'same address as row {0}' }), {
+    virtual: true
+});
 jest.mock('@salesforce/label/c.MSI_Csv_Unknown_Teams', () => ({ default: 'Create: {0}' }), { virtual: true });
 jest.mock('@salesforce/label/c.MSI_Csv_Too_Large', () => ({ default: 'The file is {0} MB; up to {1} MB.' }), {
     virtual: true
@@ -48,8 +58,36 @@ const COMMIT = {
     message: '2 people were invited; the invitation e-mails are on their way. 1 row was skipped because of problems.',
     teamsCreated: ['Verkoop'],
     rows: [
-        { row: 2, email: 'anna@example.nl', firstName: 'Anna', lastName: 'de Vries', outcome: 'invited', reason: null },
-        { row: 3, email: 'bo@example', firstName: '', lastName: '', outcome: 'invalid', reason: 'Not an e-mail address.' }
+        {
+            row: 2,
+            email: 'anna@example.nl',
+            firstName: 'Anna',
+            lastName: 'de Vries',
+            outcome: 'invited',
+            reason: 'the team "Verkoop" was not created: the account has reached its limit of 20 teams',
+            reasons: [
+                {
+                    code: 'team_limit',
+                    message: 'the team "Verkoop" was not created: the account has reached its limit of 20 teams',
+                    params: { team: 'Verkoop', limit: 20 }
+                }
+            ]
+        },
+        {
+            row: 3,
+            email: 'bo@example',
+            firstName: '',
+            lastName: '',
+            outcome: 'invalid',
+            reason: 'the e-mail address has a domain that is not valid ("example")',
+            reasons: [
+                {
+                    code: 'email_invalid_domain',
+                    message: 'the e-mail address has a domain that is not valid ("example")',
+                    params: { domain: 'example' }
+                }
+            ]
+        }
     ]
 };
 
@@ -144,8 +182,10 @@ describe('c-msi-actions-csv-invite', () => {
         const rows = $(element, 'lightning-datatable.preview').data;
         expect(rows).toHaveLength(2);
         expect(rows[1].outcomeText).toBe(INVALID);
-        expect(rows[1].problemsText).toBe('bo@example is not a valid e-mail address.');
-        expect($(element, '.problems li').textContent).toBe('Row 3: bo@example is not a valid e-mail address.');
+        // The problems from their codes, in labels; not the service's English.
+        expect(rows[0].problemsText).toBe('');
+        expect(rows[1].problemsText).toBe('domain "example" not valid');
+        expect($(element, '.problems li').textContent).toBe('Row 3: domain "example" not valid');
         expect($(element, '.create-teams')).toBeNull();
     });
 
@@ -187,7 +227,10 @@ describe('c-msi-actions-csv-invite', () => {
         expect($(element, '.teams-created')).not.toBeNull();
         const rows = $(element, 'lightning-datatable.result-rows').data;
         expect(rows[0].displayName).toBe('Anna de Vries');
-        expect(rows[1].reason).toBe('Not an e-mail address.');
+        expect(rows.map((r) => r.reasonText)).toEqual([
+            'team Verkoop not created (limit 20)',
+            'domain "example" not valid'
+        ]);
         expect(toasts[0].variant).toBe('success');
         expect(changes).toEqual([{ step: 'invitations' }]);
     });
@@ -229,6 +272,44 @@ describe('c-msi-actions-csv-invite', () => {
         await settle();
         expect($(element, '.mapping')).toBeNull();
         expect($(element, 'lightning-input.file')).not.toBeNull();
+    });
+
+    it('joins several reasons of a row, and shows the service text for a code it does not know', async () => {
+        const preview = {
+            ...mockPreview,
+            preview: [
+                {
+                    ...mockPreview.preview[1],
+                    problems: ['the same address as row 2', 'something new'],
+                    reasons: [
+                        { code: 'duplicate_in_file', message: 'the same address as row 2', params: { firstRow: 2 } },
+                        { code: 'some_future_code', message: 'something new', params: {} }
+                    ]
+                }
+            ],
+            problems: [{ row: 3, severity: 'warning', code: 'some_future_code', message: 'something new', params: {} }]
+        };
+        commitInvitationCsv.mockResolvedValue({
+            ...COMMIT,
+            rows: [
+                // An upload committed before the service sent codes: its English reason is all there is.
+                { ...COMMIT.rows[1], reason: 'Not an e-mail address.', reasons: undefined },
+                {
+                    ...COMMIT.rows[1],
+                    row: 4,
+                    reason: 'something new',
+                    reasons: [{ code: 'some_future_code', message: 'something new' }]
+                }
+            ]
+        });
+        const { element } = await upToTheMapping(preview);
+        const rows = $(element, 'lightning-datatable.preview').data;
+        expect(rows[0].problemsText).toBe('same address as row 2; something new');
+        expect($(element, '.problems li').textContent).toBe('Row 3: something new');
+        $(element, '.invite').click();
+        await settle();
+        const results = $(element, 'lightning-datatable.result-rows').data;
+        expect(results.map((r) => r.reasonText)).toEqual(['Not an e-mail address.', 'something new']);
     });
 
     it('is accessible at the mapping and at the results', async () => {

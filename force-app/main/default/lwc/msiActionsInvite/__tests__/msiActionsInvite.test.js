@@ -12,6 +12,13 @@ jest.mock('@salesforce/label/c.MSI_Confirm_Invalid_Addresses', () => ({ default:
     virtual: true
 });
 
+// The service's reason codes in labels, filled with the reason's params.
+jest.mock('@salesforce/label/c.MSI_Reason_Email_No_At', () => ({ default: 'no "@" in it' }), { virtual: true });
+jest.mock('@salesforce/label/c.MSI_Reason_Seat_Limit', () => ({ default: 'no seat left (limit {0})' }), {
+    virtual: true
+});
+jest.mock('@salesforce/label/c.MSI_Reason_User_Deactivated', () => ({ default: 'deactivated' }), { virtual: true });
+
 jest.mock('@salesforce/apex/MsiActionsInvitationsController.inviteUsers', () => ({ default: jest.fn() }), {
     virtual: true
 });
@@ -31,7 +38,14 @@ const TEAMS = {
 const RESULT = {
     results: [
         { address: 'ada@example.com', email: 'ada@example.com', outcome: 'invited', reason: null, userId: 'u1' },
-        { address: 'nope', email: null, outcome: 'invalid', reason: 'This is not an e-mail address.', userId: null }
+        {
+            address: 'nope',
+            email: null,
+            outcome: 'invalid',
+            reason: 'the address has no "@" with a name before it',
+            reasons: [{ code: 'email_no_at', message: 'the address has no "@" with a name before it', params: {} }],
+            userId: null
+        }
     ],
     counts: { invited: 1, resent: 0, already_member: 0, invalid: 1, refused: 0, duplicate: 0 },
     duplicates: 0,
@@ -96,11 +110,75 @@ describe('c-msi-actions-invite', () => {
         expect($(element, '.confirmation').textContent).toBe('Invited: 1. Not valid: 1.');
         const rows = $(element, 'lightning-datatable').data;
         expect(rows.map((r) => r.outcomeText)).toEqual([INVITED, INVALID]);
-        expect(rows[1].reason).toBe('This is not an e-mail address.');
+        // The reason from its code, in a label; not the service's English.
+        expect(rows.map((r) => r.reasonText)).toEqual(['', 'no "@" in it']);
         expect(toasts[0]).toEqual(expect.objectContaining({ variant: 'success', message: 'Invited: 1. Not valid: 1.' }));
         expect(changes).toEqual([{ step: 'invitations' }]);
         // What did not work stays in the box to be corrected.
         expect($(element, 'lightning-textarea').value).toBe('nope');
+    });
+
+    it('fills each reason label with its params, and shows the service text for a code it does not know', async () => {
+        inviteUsers.mockResolvedValue({
+            results: [
+                {
+                    address: 'late@example.com',
+                    email: 'late@example.com',
+                    outcome: 'refused',
+                    reason: 'the account has no free seat (limit 100)',
+                    reasons: [
+                        {
+                            code: 'seat_limit',
+                            message: 'the account has no free seat (limit 100)',
+                            params: { limit: 100 }
+                        }
+                    ],
+                    userId: null
+                },
+                {
+                    address: 'old@example.com',
+                    email: 'old@example.com',
+                    outcome: 'already_member',
+                    reason: 'the user is deactivated: reactivate them instead',
+                    reasons: [
+                        {
+                            code: 'user_deactivated',
+                            message: 'the user is deactivated: reactivate them instead',
+                            params: {}
+                        }
+                    ],
+                    userId: 'u2'
+                },
+                {
+                    address: 'new@example.com',
+                    email: 'new@example.com',
+                    outcome: 'refused',
+                    reason: 'a reason this package does not know yet',
+                    reasons: [
+                        { code: 'some_future_code', message: 'a reason this package does not know yet', params: {} }
+                    ],
+                    userId: null
+                },
+                // An answer from a service without codes.
+                { address: 'x', email: null, outcome: 'invalid', reason: 'Not an address.', userId: null }
+            ],
+            counts: { invited: 0, resent: 0, already_member: 1, invalid: 1, refused: 2, duplicate: 0 },
+            duplicates: 0,
+            message: 'Nobody new was invited.'
+        });
+        const { element } = render();
+        await flushPromises();
+        change($(element, 'lightning-textarea'), 'late@example.com old@example.com new@example.com x');
+        await flushPromises();
+        $(element, '.invite').click();
+        await flushPromises();
+        expect($(element, 'lightning-datatable').data.map((r) => r.reasonText)).toEqual([
+            'no seat left (limit 100)',
+            'deactivated',
+            'a reason this package does not know yet',
+            'Not an address.'
+        ]);
+        expect($(element, 'lightning-datatable').columns.map((c) => c.fieldName)).toContain('reasonText');
     });
 
     it('shows the service refusal, such as too many addresses', async () => {
