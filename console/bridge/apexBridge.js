@@ -30,13 +30,28 @@ function format(label, ...values) {
     return label.replace(/\{(\d+)\}/g, (match, index) => (index < values.length ? String(values[index]) : match));
 }
 
-/** An error as a component receives it from Apex, plus the HTTP status and error code for the adapters below. */
-function apexError(message, status, code) {
+/**
+ * An error as a component receives it from Apex, plus the HTTP status, error code and details (MsiActionsException's
+ * statusCode, code and details) for the adapters below.
+ */
+function apexError(message, status, code, details) {
     const error = new Error(message);
     error.body = { message };
     error.status = status;
     error.code = code;
+    error.details = details;
     return error;
+}
+
+/** The service's error details (MsiActionsException.details): `{ error: { details } }` when it is an object. */
+function detailsOf(body) {
+    const details = body && typeof body.error === 'object' && body.error !== null ? body.error.details : undefined;
+    return details && typeof details === 'object' && !Array.isArray(details) ? details : undefined;
+}
+
+/** MsiActionsException.isUpgradeRequired: the service refuses this package version. */
+function isUpgradeRequired(error) {
+    return error.status === 426 || error.code === 'package_version_unsupported';
 }
 
 /** The service's error code (MsiActionsException.code): `{ error: { code } }` or OAuth's `{ error: 'code' }`. */
@@ -81,7 +96,7 @@ async function request(method, url, body, asText = false) {
             if (response.ok) throw apexError(LABELS.MSI_Error_Unexpected_Response, response.status);
         }
     }
-    if (!response.ok) throw apexError(messageFor(response.status, parsed), response.status, codeOf(parsed));
+    if (!response.ok) throw apexError(messageFor(response.status, parsed), response.status, codeOf(parsed), detailsOf(parsed));
     return parsed;
 }
 
@@ -163,7 +178,7 @@ function checkStatus(error) {
     if (error.code === 'unreachable') return 'unreachable';
     if (error.code === 'no_credentials') return 'unauthorized';
     if (error.status === 401 || error.code === 'invalid_client' || error.code === 'invalid_token') return 'unauthorized';
-    if (error.status === 426 || error.code === 'package_version_unsupported') return 'upgradeRequired';
+    if (isUpgradeRequired(error)) return 'upgradeRequired';
     return 'error';
 }
 
@@ -208,14 +223,27 @@ const ANSWERS = {
     // MsiActionsConfigurationController.getPackageSupport: the service's answer plus the installed version.
     packageSupport: async (call) => ({ ...(await call()), installedVersion: PACKAGE_VERSION }),
     // MsiActionsSetupController.getSetupState: each step's status from what the service says, and the problem
-    // (instead of a failure) when it could not be asked. Steps past the account are read once it is active.
+    // (instead of a failure) when it could not be asked. Steps past the account are read once it is active. When the
+    // service refuses this package version (426), upgradeRequired and latestPackageVersion say so and the package
+    // step needs attention: every step waits for the upgrade.
     setupState: async (calls, org) => {
-        const state = { packageVersion: PACKAGE_VERSION, enabled: org.msiActionsEnabled === true, stepStatus: { package: 'done' } };
+        const state = {
+            packageVersion: PACKAGE_VERSION,
+            enabled: org.msiActionsEnabled === true,
+            upgradeRequired: false,
+            stepStatus: { package: 'done' }
+        };
         try {
             state.account = await ANSWERS.nullOnNotFound(calls.account);
         } catch (error) {
             state.account = null;
             state.problem = error.body.message;
+            if (isUpgradeRequired(error)) {
+                state.upgradeRequired = true;
+                const latest = error.details?.latestPackageVersion;
+                state.latestPackageVersion = typeof latest === 'string' ? latest : null;
+                state.stepStatus.package = 'needsAttention';
+            }
         }
         const account = state.account;
         state.stepStatus.account = !account ? (state.problem ? 'needsAttention' : 'notStarted') : account.status === 'active' ? 'done' : 'inProgress';
