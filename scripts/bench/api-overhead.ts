@@ -6,7 +6,7 @@
  * The servers run in a child process, autocannon in this one, so they do not share an event loop.
  * Goal: our route keeps >= 70 % of the bare route's throughput.
  */
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -126,9 +126,25 @@ async function measure(url: string, headers: Record<string, string>, seconds: nu
   };
 }
 
+/**
+ * With two cores, the load generator and the servers otherwise share both and the scheduler moves
+ * them around mid-round; one core each (when `taskset` exists and there are at least two) makes
+ * neighbouring rounds comparable. BENCH_PIN=0 turns it off.
+ */
+function pinToCores(serverPid: number | undefined) {
+  if (process.env.BENCH_PIN === '0' || os.availableParallelism() < 2 || !serverPid) return;
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', '1', String(serverPid)], { stdio: 'ignore' });
+    execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+  } catch {
+    // No taskset: unpinned, as before.
+  }
+}
+
 async function main() {
-  const seconds = Number(process.argv[2] ?? 5);
+  const seconds = Number(process.argv[2] ?? 2);
   const child = (server = fork(fileURLToPath(import.meta.url), ['--serve'], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof', '--cpu-prof-interval=100'] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  pinToCores(child.pid);
   const urls = await new Promise<{ bare: string; ours: string; accessToken: string }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { bare: string; ours: string; accessToken: string }));
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
@@ -137,9 +153,11 @@ async function main() {
   progress('Warming up both routes...');
   if (process.env.BENCH_PROF !== 'ours') await measure(urls.bare, {}, 2);
   if (process.env.BENCH_PROF !== 'bare') await measure(urls.ours, auth, 2);
-  // Alternate the two, twice, so drift on a noisy machine hits both alike; keep the better round of each.
+  // Alternate the two so drift on a noisy machine hits both alike; each round's ratio compares neighbours, and the median of the rounds is reported.
   const rounds: Array<{ route: string; rps: number; p50: number; p99: number; requests: number; cpuMicrosPerRequest: number }> = [];
-  const ROUNDS = 3;
+  // On a shared host two runs seconds apart can differ by a third; more, shorter rounds give the
+  // median something to work with. `api-overhead.ts [seconds per round] [rounds]`.
+  const ROUNDS = Math.max(1, Number(process.argv[3] ?? 11));
   for (let round = 1; round <= ROUNDS; round += 1) {
     progress(`Round ${round}/${ROUNDS}: bare route (${seconds} s)...`);
     if (process.env.BENCH_PROF !== 'ours') rounds.push({ route: 'bare', ...(await measure(urls.bare, {}, seconds)) });
