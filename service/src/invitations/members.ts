@@ -4,7 +4,7 @@ import { recordAudit } from '../platform/audit.js';
 import { badRequest, conflict, notFound } from '../platform/errors.js';
 import { accountRepository } from '../account/repository.js';
 import type { UserRole, UserStatus } from '../account/tables.js';
-import { syncHasStarted } from './original-user.js';
+import { marketoConnectionOwner, syncHasStarted } from './original-user.js';
 import type { InvitationService } from './service.js';
 
 /**
@@ -48,22 +48,6 @@ function teamName(raw: string): string {
   if (name === '') throw badRequest('invalid_team_name', 'Give the team a name.');
   if (name.length > 80) throw badRequest('invalid_team_name', 'A team name can be at most 80 characters long.');
   return name;
-}
-
-/**
- * The MSI Actions user who owns the account's Marketo connection (the admin who connected it, see
- * MarketoConnections.owner), or null when there is no connection or no known user connected it. The
- * marketo capability owns the table; without it (a capability subset) there is no owner.
- */
-async function marketoConnectionOwner(db: DbOrTx, accountId: string): Promise<string | null> {
-  const table = await sql<{ present: boolean }>`
-    select exists (
-      select 1 from information_schema.columns
-      where table_schema = current_schema() and table_name = 'marketo_connections' and column_name = 'connected_by_user_id'
-    ) as present`.execute(db);
-  if (!table.rows[0]?.present) return null;
-  const row = await db.selectFrom('marketo_connections').select('connected_by_user_id').where('account_id', '=', accountId).executeTakeFirst();
-  return row?.connected_by_user_id ?? null;
 }
 
 /** User Management and Team Management of the Actions account. */

@@ -124,20 +124,15 @@ export default class ConsoleApp extends LightningElement {
         }
     }
 
-    get leadLinks() {
-        return (this.records || []).filter((record) => record.objectApiName === 'Lead');
-    }
-
-    get contactLinks() {
-        return (this.records || []).filter((record) => record.objectApiName === 'Contact');
-    }
-
-    get hasLeadLinks() {
-        return this.leadLinks.length > 0;
-    }
-
-    get hasContactLinks() {
-        return this.contactLinks.length > 0;
+    /** The menu's sections: Leads, then Contacts, each only when it has a record. */
+    get recordGroups() {
+        const records = this.records || [];
+        return [
+            { key: 'Lead', label: 'Leads' },
+            { key: 'Contact', label: 'Contacts' }
+        ]
+            .map((group) => ({ ...group, links: records.filter((record) => record.objectApiName === group.key) }))
+            .filter((group) => group.links.length > 0);
     }
 
     showToast({ title = '', message = '', variant = 'info', mode }) {
