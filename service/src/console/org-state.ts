@@ -16,11 +16,10 @@ export interface ConsoleSettings {
   logEmails: boolean;
   logCalls: boolean;
   createReminderTasks: boolean;
-  syncTaskChanges: boolean;
   showPersonInsight: boolean;
 }
 
-export const SETTING_NAMES = ['enabled', 'logEmails', 'logCalls', 'createReminderTasks', 'syncTaskChanges', 'showPersonInsight'] as const;
+export const SETTING_NAMES = ['enabled', 'logEmails', 'logCalls', 'createReminderTasks', 'showPersonInsight'] as const;
 
 /** The fields' defaults (MSI_Actions_Settings__c field metadata) while nothing was saved. */
 const SETTINGS_FIELDS = fileURLToPath(new URL('../../../force-app/main/default/objects/MSI_Actions_Settings__c/fields', import.meta.url));
@@ -29,7 +28,6 @@ const FIELD_OF: Record<(typeof SETTING_NAMES)[number], string> = {
   logEmails: 'Log_Emails__c',
   logCalls: 'Log_Calls__c',
   createReminderTasks: 'Create_Reminder_Tasks__c',
-  syncTaskChanges: 'Sync_Task_Changes__c',
   showPersonInsight: 'Show_Person_Insight__c',
 };
 

@@ -6,7 +6,6 @@ import enabledHelp from '@salesforce/label/c.MSI_Config_Enabled_Help';
 import logEmails from '@salesforce/label/c.MSI_Config_Log_Emails';
 import logCalls from '@salesforce/label/c.MSI_Config_Log_Calls';
 import createReminderTasks from '@salesforce/label/c.MSI_Config_Reminder_Tasks';
-import syncTaskChanges from '@salesforce/label/c.MSI_Config_Sync_Task_Changes';
 import showPersonInsight from '@salesforce/label/c.MSI_Config_Person_Insight';
 import saved from '@salesforce/label/c.MSI_Config_Saved';
 import save from '@salesforce/label/c.MSI_Save';
@@ -53,7 +52,6 @@ export const LABELS = {
     logEmails,
     logCalls,
     createReminderTasks,
-    syncTaskChanges,
     showPersonInsight,
     saved,
     save,

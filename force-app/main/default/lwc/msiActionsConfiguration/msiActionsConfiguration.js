@@ -12,7 +12,7 @@ import { LABELS } from './labels';
 
 /**
  * @typedef {{ enabled: boolean, logEmails: boolean, logCalls: boolean, createReminderTasks: boolean,
- *   syncTaskChanges: boolean, showPersonInsight: boolean }} Settings
+ *   showPersonInsight: boolean }} Settings
  * @typedef {{ userId: string, name: string, username: string, email: string, hasUser: boolean, hasAdmin: boolean }} PermissionSetUser
  * @typedef {{ status: 'ok'|'unauthorized'|'unreachable'|'upgradeRequired'|'error', statusCode?: number,
  *   message: string, fix?: string|null, checkedAt: string }} ConnectionCheck
@@ -21,7 +21,7 @@ import { LABELS } from './labels';
  */
 
 /** The governance switches, in the order the page shows them. */
-const SWITCHES = ['logEmails', 'logCalls', 'createReminderTasks', 'syncTaskChanges', 'showPersonInsight'];
+const SWITCHES = ['logEmails', 'logCalls', 'createReminderTasks', 'showPersonInsight'];
 
 const CHECK_STATUS = {
     ok: { label: LABELS.statusOk, badgeClass: 'slds-badge slds-theme_success' },

@@ -42,7 +42,6 @@ const SETTINGS = {
     logEmails: true,
     logCalls: true,
     createReminderTasks: false,
-    syncTaskChanges: false,
     showPersonInsight: true
 };
 const USERS = [
@@ -103,7 +102,7 @@ describe('c-msi-actions-configuration', () => {
         const { element, toasts, changes } = render();
         await flushPromises();
         const switches = element.shadowRoot.querySelectorAll('lightning-input.switch');
-        expect(switches).toHaveLength(5);
+        expect(switches).toHaveLength(4);
         expect(switches[0].disabled).toBe(true);
         toggle($(element, 'lightning-input.enabled'), true);
         await flushPromises();
