@@ -190,6 +190,13 @@ const CHECK_FIX = {
     error: 'MSI_Check_Fix_Error'
 };
 
+/** The activity kinds of Connections & Customizations and the MSI_Actions_Settings__c switch governing each (MsiActionsSetupController.governed). */
+const GOVERNED_KINDS = [
+    ['emails', 'logEmails'],
+    ['calls', 'logCalls'],
+    ['reminderTasks', 'createReminderTasks']
+];
+
 /** What the Apex method does with the answer (or the failure) of its callout. */
 const ANSWERS = {
     json: (call) => call(),
@@ -219,6 +226,22 @@ const ANSWERS = {
             const status = checkStatus(error);
             return { status, statusCode: error.status || null, message: error.body.message, fix: LABELS[CHECK_FIX[status]], checkedAt };
         }
+    },
+    // MsiActionsSetupController.applyTaskLoggingSwitches: reads which activities the service logs as Tasks and turns
+    // off each kind whose switch in the org's MSI_Actions_Settings__c is off, sending only those kinds; answers their
+    // names (empty when the service followed the switches already). The update's `params.logged` is computed here.
+    taskLoggingSwitches: async (calls, org) => {
+        const current = await calls.current();
+        const logged = current && current.settings ? current.settings.logged : undefined;
+        if (!logged || typeof logged !== 'object') throw apexError(LABELS.MSI_Error_Unexpected_Response, 200);
+        const settings = org.msiActionsSettings || {};
+        const changes = {};
+        for (const [kind, setting] of GOVERNED_KINDS) {
+            if (logged[kind] === true && settings[setting] !== true) changes[kind] = false;
+        }
+        const turnedOff = Object.keys(changes);
+        if (turnedOff.length > 0) await calls.update({ params: { logged: changes } });
+        return turnedOff;
     },
     // MsiActionsConfigurationController.getPackageSupport: the service's answer plus the installed version.
     packageSupport: async (call) => ({ ...(await call()), installedVersion: PACKAGE_VERSION }),
@@ -283,6 +306,9 @@ const ANSWERS = {
     }
 };
 
+/** Answers that read the org's MSI_Actions_Settings__c, which step 7 may have just saved: the org is asked again. */
+const FRESH_ORG_ANSWERS = new Set(['setupState', 'taskLoggingSwitches']);
+
 /** A required parameter Apex refuses: a blank String, a null or empty List, a null object. */
 function isBlank(value) {
     if (typeof value === 'string') return !value.trim();
@@ -301,9 +327,12 @@ export async function callApex(mapping, params) {
         throw apexError(LABELS[mapping.required.label], 400);
     }
     const calls = mapping.sends ? Object.values(mapping.sends) : [mapping.send || mapping.console];
-    const org = mapping.answer === 'setupState' ? await consoleOrg(true) : calls.some(needsOrg) ? await consoleOrg() : undefined;
-    const callOf = (call) => (options) =>
-        request(call.method, urlOf(call, input, org), call.body ? resolveValues(call.body, input, org) : undefined, options?.asText === true);
+    const org = FRESH_ORG_ANSWERS.has(mapping.answer) ? await consoleOrg(true) : calls.some(needsOrg) ? await consoleOrg() : undefined;
+    // `options.params`: values an answer computed (instead of the component's) for a later call's `params.x`.
+    const callOf = (call) => (options) => {
+        const values = options?.params ?? input;
+        return request(call.method, urlOf(call, values, org), call.body ? resolveValues(call.body, values, org) : undefined, options?.asText === true);
+    };
     if (mapping.sends) {
         const named = Object.fromEntries(Object.entries(mapping.sends).map(([name, call]) => [name, callOf(call)]));
         return ANSWERS[mapping.answer](named, org);

@@ -78,7 +78,9 @@ export function consoleRoutes(distDir = CONSOLE_DIST): FastifyPluginAsync {
 
     app.get('/console/org', { schema: { hide: true } }, async () => {
       const org = consoleOrg(app.context);
-      return { ...org, msiActionsEnabled: orgState.settings(org.id).enabled };
+      const settings = orgState.settings(org.id);
+      // The switches of MSI_Actions_Settings__c, as MsiActionsSettings.current() gives them to Apex.
+      return { ...org, msiActionsEnabled: settings.enabled, msiActionsSettings: settings };
     });
     app.get('/console/org/admin-candidates', { schema: { hide: true } }, async () => adminCandidates(app.context));
 

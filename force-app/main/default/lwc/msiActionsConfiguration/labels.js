@@ -8,6 +8,14 @@ import logCalls from '@salesforce/label/c.MSI_Config_Log_Calls';
 import createReminderTasks from '@salesforce/label/c.MSI_Config_Reminder_Tasks';
 import showPersonInsight from '@salesforce/label/c.MSI_Config_Person_Insight';
 import saved from '@salesforce/label/c.MSI_Config_Saved';
+import serviceUpdated from '@salesforce/label/c.MSI_Config_Service_Updated';
+import serviceInLine from '@salesforce/label/c.MSI_Config_Service_In_Line';
+import serviceFailed from '@salesforce/label/c.MSI_Config_Service_Failed';
+import serviceFailedTitle from '@salesforce/label/c.MSI_Config_Service_Failed_Title';
+import serviceRetry from '@salesforce/label/c.MSI_Config_Service_Retry';
+import kindEmails from '@salesforce/label/c.MSI_Customizations_Log_Emails';
+import kindCalls from '@salesforce/label/c.MSI_Customizations_Log_Calls';
+import kindReminderTasks from '@salesforce/label/c.MSI_Customizations_Log_Reminders';
 import save from '@salesforce/label/c.MSI_Save';
 import permissions from '@salesforce/label/c.MSI_Config_Permissions';
 import permissionsIntro from '@salesforce/label/c.MSI_Config_Permissions_Intro';
@@ -54,6 +62,14 @@ export const LABELS = {
     createReminderTasks,
     showPersonInsight,
     saved,
+    serviceUpdated,
+    serviceInLine,
+    serviceFailed,
+    serviceFailedTitle,
+    serviceRetry,
+    kindEmails,
+    kindCalls,
+    kindReminderTasks,
     save,
     permissions,
     permissionsIntro,

@@ -6,6 +6,7 @@ import getPermissionSetUsers from '@salesforce/apex/MsiActionsConfigurationContr
 import assignPermissionSet from '@salesforce/apex/MsiActionsConfigurationController.assignPermissionSet';
 import checkConnection from '@salesforce/apex/MsiActionsConfigurationController.checkConnection';
 import getPackageSupport from '@salesforce/apex/MsiActionsConfigurationController.getPackageSupport';
+import applyTaskLoggingSwitches from '@salesforce/apex/MsiActionsSetupController.applyTaskLoggingSwitches';
 import { reduceErrors } from 'c/ldsUtils';
 import { formatLabel } from 'c/labelUtils';
 import { LABELS } from './labels';
@@ -22,6 +23,13 @@ import { LABELS } from './labels';
 
 /** The governance switches, in the order the page shows them. */
 const SWITCHES = ['logEmails', 'logCalls', 'createReminderTasks', 'showPersonInsight'];
+
+/** The activity kinds applyTaskLoggingSwitches answers, as Connections & Customizations (step 2) names them. */
+const KIND_LABELS = {
+    emails: LABELS.kindEmails,
+    calls: LABELS.kindCalls,
+    reminderTasks: LABELS.kindReminderTasks
+};
 
 const CHECK_STATUS = {
     ok: { label: LABELS.statusOk, badgeClass: 'slds-badge slds-theme_success' },
@@ -43,7 +51,9 @@ const USER_COLUMNS = [
  * Setup step 7, *Configure MSI Actions in Salesforce*: switch MSI Actions on and choose what is logged, give
  * chosen users the MSI Actions permission sets, check the Named Credential against the service, and show
  * the installed package version with the service's word on whether it is still supported. Fires
- * `stepchange` when the settings were saved.
+ * `stepchange` when the settings were saved. After saving, the switches Log Sales Emails, Log Calls and Create
+ * Reminder Tasks are applied at the service in a second call (a callout cannot follow the settings DML in the same
+ * Apex transaction); when that fails the page says the switches are saved in Salesforce only and offers a retry.
  */
 export default class MsiActionsConfiguration extends LightningElement {
     /** The installed version, as the checklist read it: shown while (or when) the service cannot be asked. */
@@ -72,6 +82,8 @@ export default class MsiActionsConfiguration extends LightningElement {
     busy = false;
     /** @type {unknown} */
     error;
+    /** Set when the switches are saved in Salesforce but the service could not be brought in line with them. */
+    serviceProblem = '';
 
     connectedCallback() {
         this.load();
@@ -158,11 +170,38 @@ export default class MsiActionsConfiguration extends LightningElement {
     }
 
     async handleSave() {
+        let saved = false;
         await this.run(async () => {
             this.settings = await saveSettings({ settings: this.settings });
-            this.toast(this.labels.saved, '', 'success');
+            saved = true;
             this.dispatchEvent(new CustomEvent('stepchange', { detail: { step: 'configuration' } }));
         });
+        if (saved) await this.applyToService();
+    }
+
+    async handleRetryService() {
+        await this.applyToService();
+    }
+
+    /**
+     * Turns off at the service each activity kind whose switch is off (MsiActionsSetupController
+     * .applyTaskLoggingSwitches), and says what it did, or that the service still logs until a retry succeeds.
+     */
+    async applyToService() {
+        this.busy = true;
+        try {
+            const turnedOff = (await applyTaskLoggingSwitches()) || [];
+            this.serviceProblem = '';
+            const message = turnedOff.length
+                ? formatLabel(this.labels.serviceUpdated, turnedOff.map((kind) => KIND_LABELS[kind] || kind).join(', '))
+                : this.labels.serviceInLine;
+            this.toast(this.labels.saved, message, 'success');
+        } catch (error) {
+            this.serviceProblem = formatLabel(this.labels.serviceFailed, reduceErrors(error).join(' '));
+            this.toast(this.labels.serviceFailedTitle, this.serviceProblem, 'warning');
+        } finally {
+            this.busy = false;
+        }
     }
 
     handleUserSearchChange(event) {

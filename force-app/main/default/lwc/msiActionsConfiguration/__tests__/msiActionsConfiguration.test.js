@@ -7,6 +7,11 @@ import getPermissionSetUsers from '@salesforce/apex/MsiActionsConfigurationContr
 import assignPermissionSet from '@salesforce/apex/MsiActionsConfigurationController.assignPermissionSet';
 import checkConnection from '@salesforce/apex/MsiActionsConfigurationController.checkConnection';
 import getPackageSupport from '@salesforce/apex/MsiActionsConfigurationController.getPackageSupport';
+import applyTaskLoggingSwitches from '@salesforce/apex/MsiActionsSetupController.applyTaskLoggingSwitches';
+import KIND_CALLS from '@salesforce/label/c.MSI_Customizations_Log_Calls';
+import KIND_EMAILS from '@salesforce/label/c.MSI_Customizations_Log_Emails';
+import SERVICE_IN_LINE from '@salesforce/label/c.MSI_Config_Service_In_Line';
+import SERVICE_FAILED_TITLE from '@salesforce/label/c.MSI_Config_Service_Failed_Title';
 import STATUS_UNREACHABLE from '@salesforce/label/c.MSI_Check_Status_Unreachable';
 import STATUS_OK from '@salesforce/label/c.MSI_Check_Status_Ok';
 import UPGRADE_AVAILABLE from '@salesforce/label/c.MSI_Config_Upgrade_Available';
@@ -30,6 +35,17 @@ jest.mock('@salesforce/apex/MsiActionsConfigurationController.checkConnection', 
 jest.mock('@salesforce/apex/MsiActionsConfigurationController.getPackageSupport', () => ({ default: jest.fn() }), {
     virtual: true
 });
+jest.mock('@salesforce/apex/MsiActionsSetupController.applyTaskLoggingSwitches', () => ({ default: jest.fn() }), {
+    virtual: true
+});
+jest.mock('@salesforce/label/c.MSI_Config_Service_Updated', () => ({ default: 'The service no longer logs: {0}.' }), {
+    virtual: true
+});
+jest.mock(
+    '@salesforce/label/c.MSI_Config_Service_Failed',
+    () => ({ default: 'Saved in Salesforce, the service could not be updated ({0}) and still logs until you retry.' }),
+    { virtual: true }
+);
 jest.mock('@salesforce/label/c.MSI_Config_Assigned', () => ({ default: '{0} assigned, {1} had it already' }), {
     virtual: true
 });
@@ -88,6 +104,7 @@ describe('c-msi-actions-configuration', () => {
         getSettings.mockResolvedValue(SETTINGS);
         getPermissionSetUsers.mockResolvedValue(USERS);
         getPackageSupport.mockResolvedValue(SUPPORT);
+        applyTaskLoggingSwitches.mockResolvedValue([]);
     });
 
     afterEach(() => {
@@ -114,6 +131,57 @@ describe('c-msi-actions-configuration', () => {
         expect(saveSettings).toHaveBeenCalledWith({ settings: { ...SETTINGS, enabled: true, logCalls: false } });
         expect(toasts[0].variant).toBe('success');
         expect(changes).toEqual([{ step: 'configuration' }]);
+    });
+
+    it('applies the saved switches at the service and says which activities it no longer logs', async () => {
+        saveSettings.mockImplementation(({ settings }) => Promise.resolve(settings));
+        applyTaskLoggingSwitches.mockResolvedValue(['emails', 'calls']);
+        const { element, toasts } = render();
+        await flushPromises();
+        $(element, '.save').click();
+        await flushPromises();
+        expect(applyTaskLoggingSwitches).toHaveBeenCalledTimes(1);
+        expect(saveSettings.mock.invocationCallOrder[0]).toBeLessThan(applyTaskLoggingSwitches.mock.invocationCallOrder[0]);
+        expect(toasts).toHaveLength(1);
+        expect(toasts[0].variant).toBe('success');
+        expect(toasts[0].message).toBe(`The service no longer logs: ${KIND_EMAILS}, ${KIND_CALLS}.`);
+        expect($(element, '.service-problem')).toBeNull();
+    });
+
+    it('says so when the service already follows the switches', async () => {
+        saveSettings.mockImplementation(({ settings }) => Promise.resolve(settings));
+        const { element, toasts } = render();
+        await flushPromises();
+        $(element, '.save').click();
+        await flushPromises();
+        expect(toasts[0].variant).toBe('success');
+        expect(toasts[0].message).toBe(SERVICE_IN_LINE);
+    });
+
+    it('says the switches are saved in Salesforce only when the service cannot be updated, and retries', async () => {
+        saveSettings.mockImplementation(({ settings }) => Promise.resolve(settings));
+        applyTaskLoggingSwitches
+            .mockRejectedValueOnce({ body: { message: 'Rate limit exceeded' } })
+            .mockResolvedValueOnce(['reminderTasks']);
+        const { element, toasts, changes } = render();
+        await flushPromises();
+        $(element, '.save').click();
+        await flushPromises();
+        // The save itself succeeded: the checklist hears of it, and no error panel claims otherwise.
+        expect(changes).toEqual([{ step: 'configuration' }]);
+        expect($(element, '.error-panel')).toBeNull();
+        expect(toasts[0].variant).toBe('warning');
+        expect(toasts[0].title).toBe(SERVICE_FAILED_TITLE);
+        const problem = $(element, '.service-problem-text').textContent;
+        expect(problem).toBe('Saved in Salesforce, the service could not be updated (Rate limit exceeded) and still logs until you retry.');
+        await expect(element).toBeAccessible();
+
+        $(element, '.retry-service').click();
+        await flushPromises();
+        expect(applyTaskLoggingSwitches).toHaveBeenCalledTimes(2);
+        expect(saveSettings).toHaveBeenCalledTimes(1);
+        expect($(element, '.service-problem')).toBeNull();
+        expect(toasts[1].variant).toBe('success');
     });
 
     it('assigns the chosen permission set to the chosen users', async () => {
@@ -201,6 +269,7 @@ describe('c-msi-actions-configuration', () => {
         await flushPromises();
         expect($(element, '.error-panel').textContent).toContain('Insufficient access');
         expect(toasts[0].variant).toBe('error');
+        expect(applyTaskLoggingSwitches).not.toHaveBeenCalled();
     });
 
     it('is accessible with a check result', async () => {
