@@ -567,6 +567,10 @@ describe('the console in a browser: the setup guide', { skip, timeout: 300_000 }
     await tabTo(page, save);
     await page.keyboard.press('Enter');
     await page.locator('c-msi-actions-setup tr[data-step="configuration"] .slds-badge', { hasText: 'Done' }).waitFor({ timeout: 10_000 });
+    // The switches reach the service too: Create open reminder Tasks is off by default, so the service stops creating them.
+    await page
+      .locator('.console-toast[data-variant="success"]', { hasText: 'no longer logs these as Salesforce Tasks: Reminder tasks' })
+      .waitFor({ timeout: 10_000 });
 
     const admin = sandboxOf(runtime.context)!.salesforce.org.admin;
     const table = card.locator('lightning-datatable.users');
