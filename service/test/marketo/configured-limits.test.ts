@@ -4,6 +4,7 @@ import { startMarketoEmulator, type MarketoEmulator } from '../../../emulators/m
 import { marketoConnections } from '../../src/marketo/index.js';
 import { createActiveAccount, type ActiveAccount } from '../helpers/accounts.js';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
+import { connectMarketo } from '../activities/helpers.js';
 
 describe('Marketo limits from the environment (MARKETO_CALLS_PER_20S, MARKETO_CONCURRENT_CALLS, MARKETO_DAILY_QUOTA)', () => {
   let runtime: TestRuntime;
@@ -14,13 +15,7 @@ describe('Marketo limits from the environment (MARKETO_CALLS_PER_20S, MARKETO_CO
     runtime = await startTestRuntime({ MARKETO_CALLS_PER_20S: '6', MARKETO_CONCURRENT_CALLS: '2', MARKETO_DAILY_QUOTA: '12345' });
     emulator = await startMarketoEmulator({ people: 50, latencyMs: 80 });
     account = await createActiveAccount(runtime);
-    const res = await runtime.app.inject({
-      method: 'POST',
-      url: '/api/v1/connections/marketo',
-      headers: { ...account.auth, 'x-msi-actor': '005000000000001AAA Ada Admin' },
-      payload: { restUrl: emulator.restUrl, identityUrl: emulator.identityUrl, clientId: emulator.clientId, clientSecret: emulator.clientSecret },
-    });
-    assert.equal(res.statusCode, 200, res.body);
+    await connectMarketo(runtime, account, emulator);
   });
   after(async () => {
     await emulator.close();
