@@ -222,8 +222,9 @@ export async function startMarketoEmulator(options: MarketoEmulatorOptions = {})
     return fault;
   }
 
-  function rateMessage(): string {
-    return `Max rate limit '${knobs.rateLimit}' exceeded with in '${knobs.rateWindowMs / 1000}' secs`;
+  /** Marketo's message for a refusal code; 606's names the limit and the window. */
+  function refusalMessage(code: string): string {
+    return code === '606' ? `Max rate limit '${knobs.rateLimit}' exceeded with in '${knobs.rateWindowMs / 1000}' secs` : (MESSAGES[code] ?? 'Error');
   }
 
   function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -493,7 +494,7 @@ export async function startMarketoEmulator(options: MarketoEmulatorOptions = {})
           record.counted = true;
           count();
         }
-        throw new ApiError(fault.code, fault.message ?? (fault.code === '606' ? rateMessage() : (MESSAGES[fault.code] ?? 'Error')));
+        throw new ApiError(fault.code, fault.message ?? refusalMessage(fault.code));
       }
       const candidates = routes.map((r) => ({ r, m: r.pattern.exec(url.pathname) })).filter((x) => x.m !== null);
       const match = candidates.find((x) => x.r.method === method);
@@ -508,7 +509,7 @@ export async function startMarketoEmulator(options: MarketoEmulatorOptions = {})
       // 610 and 612 use up the rate and the quota like a served call (and can meet 606/607/615 first).
       record.counted = true;
       const refused = admit();
-      if (refused) throw new ApiError(refused, refused === '606' ? rateMessage() : (MESSAGES[refused] ?? 'Error'));
+      if (refused) throw new ApiError(refused, refusalMessage(refused));
       if (!match) throw apiError('610');
       const granted = clients.find((c) => c.clientId === token.clientId)?.permissions;
       if (granted && !IMPLIED[match.r.perm].some((p) => granted.includes(p))) throw apiError('603');

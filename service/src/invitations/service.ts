@@ -641,8 +641,7 @@ export class InvitationService {
         } else if (teamCount >= account.team_limit) {
           const limit = account.team_limit;
           missing.set(key, reason('team_limit', `the team "${name}" was not created: the account has reached its limit of ${limit} teams`, { team: name, limit }));
-        }
-        else {
+        } else {
           const created = await tx.insertInto('teams').values({ account_id: accountId, name }).returning('id').executeTakeFirstOrThrow();
           teamIds.set(key, created.id);
           teamsCreated.push(name);
