@@ -1,6 +1,6 @@
 import type { Capability, CapabilityContext } from '../capabilities.js';
 import { marketoConnections } from '../marketo/index.js';
-import { salesforceConnection } from '../salesforce/capability.js';
+import { salesforceConnection, salesforceUsers } from '../salesforce/capability.js';
 import { DELIVERY_QUEUE, DeliveryWorker, type DeliveryJob } from './delivery.js';
 import { MarketoDelivery } from './marketo-delivery.js';
 import { Outbox } from './outbox.js';
@@ -42,7 +42,7 @@ export const activitiesCapability: Capability = {
     const marketo = new MarketoDelivery(db, outbox, () => marketoConnections(context), context.log, tuning);
     const salesforce = new SalesforceDelivery(outbox, () => salesforceConnection(context), context.log, tuning);
     const worker = new DeliveryWorker(db, context.jobs, context.log, outbox, marketo, salesforce, tuning);
-    const service = new ActivityService(db, context.log, worker, () => salesforceConnection(context));
+    const service = new ActivityService(db, context.log, worker, () => salesforceUsers(context));
     context.services.activities = { service, worker, tuning } satisfies Activities;
   },
   async startWorkers(context) {

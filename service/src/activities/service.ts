@@ -3,14 +3,13 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Connection } from 'jsforce';
 import { toId18 } from '../account/org-id.js';
 import { recordAudit } from '../platform/audit.js';
 import type { Db } from '../platform/database.js';
 import { AppError, badRequest, notFound } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { DEFAULT_CUSTOMIZATIONS, type CustomizationSettings } from '../salesforce/customizations.js';
-import type { SalesforceConnections } from '../salesforce/connections.js';
+import type { SalesforceUsers } from '../salesforce/users.js';
 import type { DeliveryWorker } from './delivery.js';
 import { KIND_RULES, marketoValues, type ActivityAttributes, type ActivityKind } from './kinds.js';
 import type { MarketoPayload } from './marketo-delivery.js';
@@ -123,53 +122,31 @@ export class ActivityService {
     private readonly db: Db,
     private readonly log: Logger,
     private readonly worker: DeliveryWorker,
-    private readonly salesforce: () => SalesforceConnections,
+    private readonly users: () => SalesforceUsers,
   ) {}
 
   // ------------------------------------------------------------------ who and about whom
 
   /**
    * The Actions user behind a Salesforce user id. The first time, the rep is matched by e-mail (the
-   * one sent, else the Salesforce User's, read once) and users.salesforce_user_id is set.
+   * one sent, else the Salesforce User's) and linked: see SalesforceUsers.
    */
   private async rep(accountId: string, rep: LogActivityInput['rep']): Promise<Rep> {
     if (!SF_USER.test(rep.salesforceUserId)) throw badRequest('invalid_rep', 'rep.salesforceUserId must be a Salesforce User id (005…, 15 or 18 characters).');
     const sfId = toId18(rep.salesforceUserId);
-    const select = () => this.db.selectFrom('users').select(['id', 'email', 'name', 'status', 'salesforce_user_id']).where('account_id', '=', accountId);
-    let user = await select().where('salesforce_user_id', '=', sfId).executeTakeFirst();
+    const match = await this.users().find(accountId, sfId, { email: rep.email });
+    if (match.linkedElsewhere) {
+      const other = match.linkedElsewhere;
+      throw new AppError(409, 'rep_linked_elsewhere', `The MSI Actions user ${other.email} is already linked to another Salesforce user (${other.salesforce_user_id}).`);
+    }
+    const user = match.user;
     if (!user) {
-      const email = rep.email?.trim().toLowerCase() || (await this.salesforceUserEmail(accountId, sfId));
-      const byEmail = email ? await select().where(sql`lower(email)`, '=', email).executeTakeFirst() : undefined;
-      if (byEmail && byEmail.salesforce_user_id && byEmail.salesforce_user_id !== sfId) {
-        throw new AppError(409, 'rep_linked_elsewhere', `The MSI Actions user ${byEmail.email} is already linked to another Salesforce user (${byEmail.salesforce_user_id}).`);
-      }
-      if (!byEmail) {
-        throw new AppError(404, 'rep_not_found', `No MSI Actions user belongs to Salesforce user ${sfId}${email ? ` (${email})` : ''}. Invite the rep to MSI Actions first (User Management → Invite Users).`);
-      }
-      await this.db.updateTable('users').set({ salesforce_user_id: sfId }).where('account_id', '=', accountId).where('id', '=', byEmail.id).execute();
-      await recordAudit(this.db, { accountId, actor: 'system', action: 'user.salesforce_linked', target: byEmail.email, details: { salesforceUserId: sfId, matchedBy: rep.email ? 'request e-mail' : 'Salesforce user e-mail' } });
-      user = { ...byEmail, salesforce_user_id: sfId };
+      throw new AppError(404, 'rep_not_found', `No MSI Actions user belongs to Salesforce user ${sfId}${match.email ? ` (${match.email})` : ''}. Invite the rep to MSI Actions first (User Management → Invite Users).`);
     }
     if (user.status === 'deactivated') {
       throw new AppError(403, 'user_deactivated', `The MSI Actions user ${user.email} is deactivated, so activities cannot be logged for them. An admin reactivates the user in User Management.`);
     }
-    return { ...user, salesforceUserId: sfId };
-  }
-
-  private async salesforceUserEmail(accountId: string, userId: string): Promise<string | null> {
-    let connection: Connection;
-    try {
-      connection = await this.salesforce().connectionFor(accountId);
-    } catch {
-      return null;
-    }
-    try {
-      const result = await connection.query<{ Email: string }>(`SELECT Email FROM User WHERE Id = '${userId}' LIMIT 1`);
-      return result.records[0]?.Email?.toLowerCase() ?? null;
-    } catch (error) {
-      this.log.warn({ err: error, accountId }, 'could not read the Salesforce user to match the rep');
-      return null;
-    }
+    return { id: user.id, email: user.email, name: user.name, status: user.status, salesforce_user_id: user.salesforce_user_id, salesforceUserId: sfId };
   }
 
   private personRef(person: LogActivityInput['person']): PersonRef {

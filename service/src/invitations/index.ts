@@ -1,4 +1,5 @@
 import type { Capability, CapabilityContext } from '../capabilities.js';
+import { salesforceUsers } from '../salesforce/capability.js';
 import { MemberService } from './members.js';
 import { invitationRoutes } from './routes.js';
 import { InvitationService, RELEASE_QUEUE } from './service.js';
@@ -29,7 +30,7 @@ export const invitationsCapability: Capability = {
   setup(context) {
     const invitations = new InvitationService(context.database, context.jobs, context.log);
     context.services.invitations = invitations;
-    context.services.members = new MemberService(context.database, invitations);
+    context.services.members = new MemberService(context.database, invitations, () => salesforceUsers(context));
   },
   async startWorkers(context) {
     await context.jobs.work<{ accountId: string; invitationIds: string[]; spacingMs?: number }>(RELEASE_QUEUE, (data) => invitationService(context).releaseBatch(data));

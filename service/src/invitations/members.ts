@@ -6,6 +6,7 @@ import { accountRepository } from '../account/repository.js';
 import type { UserRole, UserStatus } from '../account/tables.js';
 import { marketoConnectionOwner, syncHasStarted } from './original-user.js';
 import type { InvitationService } from './service.js';
+import type { SalesforceUsers } from '../salesforce/users.js';
 
 /**
  * Moves what one user owns to another inside the deleting transaction and says how many things
@@ -57,6 +58,8 @@ export class MemberService {
   constructor(
     private readonly database: Database,
     private readonly invitations: InvitationService,
+    /** Who a Salesforce user is among the account's users: the admin behind a delete receives what the deleted user owned. */
+    private readonly salesforceUsers: () => SalesforceUsers | null = () => null,
   ) {}
 
   get db() {
@@ -315,6 +318,9 @@ export class MemberService {
    * else the original user, else the longest-serving active admin.
    */
   async remove(accountId: string, userId: string, input: { transferTo?: string; actorSalesforceUserId?: string | null }, actor: string) {
+    // Found (and linked, the first time) before the transaction: it may read the Salesforce User.
+    const sfId = input.transferTo ? null : input.actorSalesforceUserId;
+    const actorUserId = sfId ? ((await this.salesforceUsers()?.find(accountId, sfId))?.user?.id ?? null) : null;
     return this.db.transaction().execute(async (tx) => {
       const account = await accountRepository.lockById(tx, accountId);
       if (!account) throw notFound('The account');
@@ -323,7 +329,7 @@ export class MemberService {
       await this.guardLastAdmin(tx, accountId, user, 'delete them');
       const admins = await tx
         .selectFrom('users')
-        .select(['id', 'email', 'salesforce_user_id'])
+        .select(['id', 'email'])
         .where('account_id', '=', accountId)
         .where('role', '=', 'Admin')
         .where('status', '=', 'active')
@@ -336,11 +342,7 @@ export class MemberService {
         receiver = admins.find((a) => a.id === input.transferTo);
         if (!receiver) throw badRequest('invalid_transfer_target', 'transferTo must be another active admin of this account.');
       } else {
-        const sfId = input.actorSalesforceUserId;
-        receiver =
-          (sfId ? admins.find((a) => a.salesforce_user_id !== null && a.salesforce_user_id.slice(0, 15) === sfId.slice(0, 15)) : undefined) ??
-          admins.find((a) => a.id === account.original_user_id) ??
-          admins[0];
+        receiver = admins.find((a) => a.id === actorUserId) ?? admins.find((a) => a.id === account.original_user_id) ?? admins[0];
       }
       if (!receiver) {
         throw conflict('no_admin_to_receive', `There is no other active admin to receive what ${user.email} owns. Make another user an admin first.`);

@@ -4,6 +4,7 @@ import type { Keys } from '../platform/crypto.js';
 import type { Db } from '../platform/database.js';
 import { AppError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
+import { SalesforceUsers } from '../salesforce/users.js';
 import { centralDay } from './central-time.js';
 import { MarketoClient, endpointsForMunchkin, type MarketoClientOptions } from './client.js';
 import { MarketoError } from './errors.js';
@@ -107,6 +108,8 @@ export class MarketoConnections {
     private readonly log: Logger,
     private readonly clientDefaults: Partial<MarketoClientOptions> = {},
     private readonly settings: MarketoSettings = DEFAULT_MARKETO_SETTINGS,
+    /** Who a Salesforce user is among the account's users (links them on first sight). */
+    private readonly salesforceUsers: () => SalesforceUsers = () => new SalesforceUsers(database, log, () => null),
   ) {
     this.clientDefaults = { defaultLimits: { maxCalls: settings.callsPer20s, windowMs: 20_000, maxConcurrent: settings.concurrentCalls }, ...clientDefaults };
     this.db = database as unknown as Kysely<MarketoTables>;
@@ -129,18 +132,12 @@ export class MarketoConnections {
 
   /**
    * The MSI Actions user behind a call, when the caller (Apex's X-MSI-Actor) names a Salesforce user
-   * linked to one. Only an active admin may connect Marketo: the connection is owned by whoever connects.
+   * that is one (linked before, or matched now by the Salesforce User's e-mail). Only an active admin
+   * may connect Marketo: the connection is owned by whoever connects.
    */
   private async connectingUser(accountId: string, salesforceUserId: string | null | undefined): Promise<string | null> {
     if (!salesforceUserId) return null;
-    const users = await this.database
-      .selectFrom('users')
-      .select(['id', 'email', 'role', 'status', 'salesforce_user_id'])
-      .where('account_id', '=', accountId)
-      .where('salesforce_user_id', 'is not', null)
-      .execute();
-    // Salesforce ids come as 15 or 18 characters; the first 15 name the user.
-    const user = users.find((u) => u.salesforce_user_id!.slice(0, 15) === salesforceUserId.slice(0, 15));
+    const { user } = await this.salesforceUsers().find(accountId, salesforceUserId);
     if (!user) return null;
     if (user.role !== 'Admin' || user.status !== 'active') {
       throw new AppError(403, 'marketo_admin_required', `Only an active admin can connect Marketo, and ${user.email} is ${user.status === 'active' ? 'not an admin' : `${user.status}`}: the connection is owned by the admin who connects it.`, {

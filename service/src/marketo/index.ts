@@ -2,6 +2,7 @@ import type { Capability, CapabilityContext } from '../capabilities.js';
 import type { Db } from '../platform/database.js';
 import { MarketoConnections } from './connections.js';
 import { marketoRoutes } from './routes.js';
+import { salesforceUsers } from '../salesforce/capability.js';
 
 export { MarketoClient, endpointsForMunchkin } from './client.js';
 export type { MarketoClientOptions, BulkRow, BulkReadOptions, MarketoUsage } from './client.js';
@@ -26,7 +27,7 @@ export const marketoCapability: Capability = {
       callsPer20s: marketoCallsPer20s,
       concurrentCalls: marketoConcurrentCalls,
       dailyQuota: marketoDailyQuota,
-    });
+    }, () => salesforceUsers(context));
   },
   apiRoutes: async (app) => {
     await app.register(marketoRoutes(() => marketoConnections(app.context)));

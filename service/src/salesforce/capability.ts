@@ -3,6 +3,7 @@ import { CALLBACK_PATH, DEFAULT_LOGIN_URL, SalesforceConnections, type Salesforc
 import { SalesforceCustomizations } from './customizations.js';
 import { salesforceCallbackPage } from './pages.js';
 import { salesforceRoutes } from './routes.js';
+import { SalesforceUsers } from './users.js';
 
 /** The emulated org the sandbox runs (`services.sandbox.salesforce`), as far as connecting needs it. */
 interface SandboxSalesforce {
@@ -39,6 +40,15 @@ export function salesforceCustomizations(context: Pick<CapabilityContext, 'servi
   return service;
 }
 
+/**
+ * Who a Salesforce user is among the account's MSI Actions users. Where the salesforce capability is
+ * not part of this runtime (a capability subset) only users linked before are known.
+ */
+export function salesforceUsers(context: Pick<CapabilityContext, 'services' | 'database' | 'log'>): SalesforceUsers {
+  const service = context.services.salesforceUsers;
+  return service instanceof SalesforceUsers ? service : new SalesforceUsers(context.database.db, context.log, () => null);
+}
+
 const running = new Set<SalesforceConnections>();
 
 export const salesforceCapability: Capability = {
@@ -47,6 +57,7 @@ export const salesforceCapability: Capability = {
     const connections = new SalesforceConnections(context.database.db, context.keys, context.log, () => resolveSalesforceApp(context), context.config.publicUrl);
     context.services.salesforce = connections;
     context.services.salesforceCustomizations = new SalesforceCustomizations(context.database.db, connections);
+    context.services.salesforceUsers = new SalesforceUsers(context.database.db, context.log, () => connections);
     running.add(connections);
   },
   apiRoutes: async (app) => {

@@ -37,6 +37,7 @@ export {
   type CustomizationSettings,
   type CustomizationsView,
 } from './customizations.js';
-export { resolveSalesforceApp, salesforceCapability, salesforceConnection, salesforceCustomizations } from './capability.js';
+export { resolveSalesforceApp, salesforceCapability, salesforceConnection, salesforceCustomizations, salesforceUsers } from './capability.js';
+export { SalesforceUsers, type SalesforceLinkedUser, type SalesforceUserMatch } from './users.js';
 export { salesforceMigrations } from './migrations.js';
 export type { SalesforceTables } from './tables.js';

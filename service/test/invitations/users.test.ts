@@ -270,7 +270,7 @@ describe('the original-user rule after a hand-over: the Marketo connection’s o
     const { page } = await activate(runtime, await linkFor(runtime, email));
     assert.equal(page.statusCode, 200);
   };
-  /** Activity logging links a user to their Salesforce user (users.salesforce_user_id); done directly here. */
+  /** The first call naming a Salesforce user links it to the user with its e-mail (SalesforceUsers); no Salesforce org here, so done directly. */
   const link = (userId: string, salesforceUserId: string) => sql`update users set salesforce_user_id = ${salesforceUserId} where id = ${userId}`.execute(runtime.database.db);
   const connectAs = (actor: string) =>
     runtime.app.inject({
