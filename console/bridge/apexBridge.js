@@ -243,6 +243,19 @@ const ANSWERS = {
         if (turnedOff.length > 0) await calls.update({ params: { logged: changes } });
         return turnedOff;
     },
+    // MsiActionsSetupController.updateSalesforceCustomizations (step 2's save): the org's switches govern `logged`
+    // before it is sent (MsiActionsSetupController.governed): a kind whose switch is off goes as off, whatever the
+    // page asked for; a kind the page left out stays left out.
+    governedCustomizations: (call, org, params) => {
+        const settings = org.msiActionsSettings || {};
+        const asked = params.logged;
+        if (!asked || typeof asked !== 'object') return call();
+        const logged = { ...asked };
+        for (const [kind, setting] of GOVERNED_KINDS) {
+            if (logged[kind] !== undefined && logged[kind] !== null && settings[setting] !== true) logged[kind] = false;
+        }
+        return call({ params: { ...params, logged } });
+    },
     // MsiActionsConfigurationController.getPackageSupport: the service's answer plus the installed version.
     packageSupport: async (call) => ({ ...(await call()), installedVersion: PACKAGE_VERSION }),
     // MsiActionsSetupController.getSetupState: each step's status from what the service says, and the problem
@@ -307,7 +320,7 @@ const ANSWERS = {
 };
 
 /** Answers that read the org's MSI_Actions_Settings__c, which step 7 may have just saved: the org is asked again. */
-const FRESH_ORG_ANSWERS = new Set(['setupState', 'taskLoggingSwitches']);
+const FRESH_ORG_ANSWERS = new Set(['setupState', 'taskLoggingSwitches', 'governedCustomizations']);
 
 /** A required parameter Apex refuses: a blank String, a null or empty List, a null object. */
 function isBlank(value) {
@@ -337,7 +350,7 @@ export async function callApex(mapping, params) {
         const named = Object.fromEntries(Object.entries(mapping.sends).map(([name, call]) => [name, callOf(call)]));
         return ANSWERS[mapping.answer](named, org);
     }
-    return ANSWERS[mapping.answer](callOf(calls[0]), org);
+    return ANSWERS[mapping.answer](callOf(calls[0]), org, input);
 }
 
 /**

@@ -4,7 +4,8 @@
  * turns off each kind whose switch in the org's MSI_Actions_Settings__c (the console org's `msiActionsSettings`,
  * asked again since step 7 just saved them) is off, sends only those kinds, and answers their names. A kind whose
  * switch is on is left as the service has it. The bridge runs in Node with its two build-time modules stood in
- * for and `fetch` answering as the console's routes would, recording what was sent.
+ * for and `fetch` answering as the console's routes would, recording what was sent. Step 2's save
+ * (updateSalesforceCustomizations) is governed the same way before it is sent.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,7 +16,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BRIDGE = path.join(ROOT, 'console/bridge/apexBridge.js');
-const MAPPING = JSON.parse(fs.readFileSync(path.join(ROOT, 'console/bridge/apex-map.json'), 'utf8'))['MsiActionsSetupController.applyTaskLoggingSwitches'];
+const APEX_MAP = JSON.parse(fs.readFileSync(path.join(ROOT, 'console/bridge/apex-map.json'), 'utf8'));
+const MAPPING = APEX_MAP['MsiActionsSetupController.applyTaskLoggingSwitches'];
+const SAVE_MAPPING = APEX_MAP['MsiActionsSetupController.updateSalesforceCustomizations'];
 const CUSTOMIZATIONS = '/console/api/v1/connections/salesforce/customizations';
 
 type Bridge = { callApex: (mapping: unknown, params: unknown) => Promise<unknown> };
@@ -27,7 +30,7 @@ const customizations = (logged: Record<string, boolean>) => ({
   salesforceError: null,
 });
 
-describe('the console bridge: applyTaskLoggingSwitches as the Apex does it', () => {
+describe('the console bridge: the task logging switches as the Apex applies them', () => {
   let dir: string;
   let bridge: Bridge;
   let settings: Record<string, boolean>;
@@ -91,6 +94,26 @@ describe('the console bridge: applyTaskLoggingSwitches as the Apex does it', () 
     reset({ logEmails: true, logCalls: true, createReminderTasks: true }, { emails: true, calls: false, reminderTasks: false });
     assert.deepEqual(await bridge.callApex(MAPPING, {}), []);
     assert.equal(sent.filter((call) => call.method === 'PUT').length, 0);
+  });
+
+  it("step 2's save sends a kind whose switch is off as off, whatever the page asked, and the rest as asked", async () => {
+    reset({ logEmails: false, logCalls: true, createReminderTasks: false }, { emails: true, calls: true, reminderTasks: false });
+    const taskOwner = { mode: 'rep', fallbackUserId: null };
+    await bridge.callApex(SAVE_MAPPING, { logged: { emails: true, calls: true, reminderTasks: true }, subjectPrefix: ' MSI: ', leadContactPrecedence: 'contact', taskOwner });
+    const put = sent.filter((call) => call.method === 'PUT');
+    assert.equal(put.length, 1);
+    const body = put[0]!.body as Record<string, unknown>;
+    assert.deepEqual(body.logged, { emails: false, calls: true, reminderTasks: false });
+    assert.equal(body.subjectPrefix, 'MSI:', 'trimmed, as the Apex does');
+    assert.deepEqual(body.taskOwner, taskOwner);
+    assert.ok(sent.some((call) => call.url === '/console/org'), 'the switches are read as saved now');
+
+    // A save that leaves `logged` out changes nothing of it.
+    reset({ logEmails: false, logCalls: false, createReminderTasks: false }, { emails: true, calls: true, reminderTasks: false });
+    await bridge.callApex(SAVE_MAPPING, { subjectPrefix: 'X:' });
+    const second = sent.find((call) => call.method === 'PUT')!.body as Record<string, unknown>;
+    assert.equal(second.logged, undefined);
+    assert.equal(second.subjectPrefix, 'X:');
   });
 
   it('fails as the Apex does when the update is refused', async () => {
