@@ -59,7 +59,8 @@ export async function buildApp(deps: AppDependencies, options: BuildOptions = {}
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    trustProxy: true,
+    // The client's address (per-address rate limits) comes from X-Forwarded-For only from the proxies TRUST_PROXY names.
+    trustProxy: deps.config.trustProxy,
     // One line per request (the onResponse hook below) instead of Fastify's two: half the logging cost.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 12 * 1024 * 1024,

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 
 /**
@@ -18,6 +19,13 @@ export interface Config {
   sandbox: boolean;
   /** The address people use to reach this service (links in e-mails, OAuth callbacks). */
   publicUrl: string;
+  /**
+   * Which peers' X-Forwarded-For is believed for the client's address (per-address rate limits, audit):
+   * false (the default: the socket's address), or the proxies' addresses/CIDRs/named ranges (`loopback`,
+   * `linklocal`, `uniquelocal`). `true` believes everyone: only for a service no one reaches but through
+   * its proxy, since otherwise any caller picks its own address (and its own rate limit).
+   */
+  trustProxy: boolean | string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Run the job worker inside the web process (the default); `npm run worker` runs it alone. */
   inProcessWorker: boolean;
@@ -76,6 +84,34 @@ function parseBoolean(name: string, raw: string, problems: string[]): boolean {
   if (['0', 'false', 'no', 'off'].includes(value)) return false;
   problems.push(`${name} must be true or false (got "${raw}")`);
   return false;
+}
+
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * TRUST_PROXY: true/false, or a comma-separated list of addresses, CIDRs and range names. No hop count:
+ * it cannot tell the proxy from a client that connects directly (Fastify refuses to believe one too).
+ */
+function parseTrustProxy(raw: string, problems: string[]): boolean | string[] {
+  const value = raw.trim().toLowerCase();
+  if (['true', 'yes', 'on'].includes(value)) return true;
+  if (['false', 'no', 'off'].includes(value)) return false;
+  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const bad = entries.filter((entry) => {
+    if (PROXY_RANGE_NAMES.includes(entry)) return false;
+    const [address = '', prefix, ...rest] = entry.split('/');
+    if (rest.length > 0 || net.isIP(address) === 0) return true;
+    if (prefix === undefined) return false;
+    const bits = Number(prefix);
+    return !/^\d+$/.test(prefix) || bits > (net.isIP(address) === 4 ? 32 : 128);
+  });
+  if (entries.length === 0 || bad.length > 0) {
+    problems.push(
+      `TRUST_PROXY must be false, true, or the proxies' addresses, CIDRs and ${PROXY_RANGE_NAMES.join('/')} separated by commas (got "${raw}")`,
+    );
+    return false;
+  }
+  return entries;
 }
 
 function parseUrl(name: string, raw: string, protocols: string[], problems: string[]): string | undefined {
@@ -183,6 +219,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       ? `http://${displayHost.includes(':') ? `[${displayHost}]` : displayHost}:${port}`
       : (parseUrl('PUBLIC_URL', rawPublic, ['https:', 'http:'], problems) ?? '').replace(/\/+$/, '');
 
+  const rawTrustProxy = str('TRUST_PROXY');
+  const trustProxy = rawTrustProxy === undefined ? false : parseTrustProxy(rawTrustProxy, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -193,6 +232,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     smtpUrl,
     sandbox,
     publicUrl,
+    trustProxy,
     logLevel,
     inProcessWorker,
     encryptionKey,

@@ -4,14 +4,15 @@ import { startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { newOrgId } from '../helpers/accounts.js';
 
 /**
- * The public routes are limited per IP address (the address the proxy names in X-Forwarded-For):
- * account creation and claim 20 a minute, the activation page 30, the token endpoint 60. One address
- * over its limit gets 429 with a clear answer in the route's own error shape; other addresses go on.
+ * The public routes are limited per IP address (behind a proxy TRUST_PROXY names, the address it gives in
+ * X-Forwarded-For): account creation and claim 20 a minute, the activation page 30, the token endpoint 60.
+ * One address over its limit gets 429 with a clear answer in the route's own error shape; other addresses go on.
  */
 describe('rate limits on the public routes', () => {
   let runtime: TestRuntime;
   before(async () => {
-    runtime = await startTestRuntime();
+    // The tests' requests come from 127.0.0.1: the proxy here.
+    runtime = await startTestRuntime({ TRUST_PROXY: 'loopback' });
   });
   after(() => runtime.close());
 
@@ -94,5 +95,23 @@ describe('rate limits on the public routes', () => {
     assert.match(limited.headers['content-type'] as string, /text\/html/);
     assert.match(limited.body, /Too many activation attempts from this address/);
     assert.equal((await open('203.0.113.41')).statusCode, 400);
+  });
+});
+
+describe('rate limits without a trusted proxy (the default)', () => {
+  let runtime: TestRuntime;
+  before(async () => {
+    runtime = await startTestRuntime();
+  });
+  after(() => runtime.close());
+
+  it('a caller cannot pick its own address with X-Forwarded-For: the connection’s address is limited', async () => {
+    const claim = (headers: Record<string, string>, remoteAddress = '198.51.100.7') =>
+      runtime.app.inject({ method: 'POST', url: '/api/v1/accounts/claim', remoteAddress, headers, payload: { claimCode: 'not-a-real-claim-code' } });
+    for (let n = 0; n < 20; n += 1) assert.equal((await claim({ 'x-forwarded-for': `203.0.113.${100 + n}` })).statusCode, 400);
+    const limited = await claim({ 'x-forwarded-for': '203.0.113.200' });
+    assert.equal(limited.statusCode, 429, 'a fresh X-Forwarded-For on every request does not escape the limit');
+    assert.equal(limited.json().error.code, 'rate_limited');
+    assert.equal((await claim({}, '198.51.100.8')).statusCode, 400, 'another connection address is counted apart');
   });
 });

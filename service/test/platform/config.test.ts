@@ -37,6 +37,19 @@ describe('configuration from the environment', () => {
     }
   });
 
+  it('believes X-Forwarded-For from no one by default, and from the proxies TRUST_PROXY names', () => {
+    assert.equal(loadConfig({}).trustProxy, false);
+    assert.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true);
+    assert.deepEqual(loadConfig({ TRUST_PROXY: ' 10.0.0.0/8, loopback ,fd00::/8,192.0.2.1' }).trustProxy, ['10.0.0.0/8', 'loopback', 'fd00::/8', '192.0.2.1']);
+    for (const bad of ['2', '10.0.0.0/33', 'proxy.internal', '10.0.0.1/8/1', ',']) {
+      assert.throws(
+        () => loadConfig({ TRUST_PROXY: bad }),
+        (error: unknown) => error instanceof ConfigError && /^TRUST_PROXY must be false, true, or the proxies' addresses, CIDRs and loopback\/linklocal\/uniquelocal/.test(error.problems[0] ?? ''),
+        bad,
+      );
+    }
+  });
+
   it('names every bad variable in one error, without echoing secrets', () => {
     try {
       loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://root:hunter2@db/x', SANDBOX: 'maybe', ENCRYPTION_KEY: 'short' });
