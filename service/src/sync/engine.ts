@@ -1093,12 +1093,31 @@ export class SyncEngine {
   }
 
   /**
-   * For a full resync read through bulk exports (createdAt windows cover everyone from the oldest
-   * person to the load's start), the moment before which a person counts as not seen by this run.
-   * REST id ranges end at the probed highest id and may miss people above it: no removal then.
+   * For a full resync, the moment before which a person counts as not seen by this run: every person
+   * it reads is marked seen (see writeBatch), and at its end those it never saw are removed (see
+   * removeUnread).
    */
   private seenSince(run: RunRow): Date | undefined {
-    return run.kind === 'resync' && run.method === 'bulk' ? new Date(run.started_at) : undefined;
+    return run.kind === 'resync' ? new Date(run.started_at) : undefined;
+  }
+
+  /**
+   * At the end of a full resync, removes the active people it never read: people deleted in Marketo while
+   * nothing watched. Bulk exports' createdAt windows cover everyone from the oldest person to the run's
+   * start. REST id ranges cover every id up to the highest they planned, and no further: people above it
+   * (created after the probe, read by the incremental sync) are not judged.
+   */
+  private async removeUnread(tx: DbOrTx, run: RunRow, since: Date): Promise<number> {
+    if (run.method !== 'rest') return removeUnseen(tx, run.account_id, since);
+    const covered = await sdb(tx)
+      .selectFrom('sync_windows')
+      .select((eb) => eb.fn.max('to_id').as('top'))
+      .where('run_id', '=', run.id)
+      .where('kind', '=', 'rest')
+      .where('state', '=', 'done')
+      .executeTakeFirst();
+    const top = covered?.top === null || covered?.top === undefined ? null : Number(covered.top);
+    return top === null ? 0 : removeUnseen(tx, run.account_id, since, top);
   }
 
   private async finishWindow(runId: string, windowId: string, me: string): Promise<void> {
@@ -1119,7 +1138,7 @@ export class SyncEngine {
       const run = await this.run(runId, tx);
       const since = run ? this.seenSince(run) : undefined;
       if (run && since && run.phase === 'initial_load') {
-        const removed = await removeUnseen(tx, run.account_id, since);
+        const removed = await this.removeUnread(tx, run, since);
         if (removed > 0) await addToRun(tx, runId, { ...emptyCounts(), removed });
       }
       // The last window: exactly one worker sees the full count, the phase switch is conditional anyway.

@@ -173,11 +173,13 @@ export async function addToRun(db: DbOrTx, runId: string, counts: BatchCounts): 
 
 /**
  * The end of a full resync: people still active that the resync never saw (their last sync is
- * older than the run) are no longer in Marketo, deleted while nothing watched. Returns how many.
+ * older than the run) are no longer in Marketo, deleted while nothing watched. `upToMarketoId` bounds
+ * it to the ids the run read (REST id ranges). Returns how many.
  */
-export async function removeUnseen(db: DbOrTx, accountId: string, runStartedAt: Date): Promise<number> {
+export async function removeUnseen(db: DbOrTx, accountId: string, runStartedAt: Date, upToMarketoId?: number): Promise<number> {
   const result = await sql`
     update persons set removed_at = now(), removed_reason = 'deleted', synced_at = now()
-    where account_id = ${accountId}::uuid and removed_at is null and synced_at < ${runStartedAt}`.execute(db);
+    where account_id = ${accountId}::uuid and removed_at is null and synced_at < ${runStartedAt}
+      ${upToMarketoId === undefined ? sql`` : sql`and marketo_id <= ${upToMarketoId}`}`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }

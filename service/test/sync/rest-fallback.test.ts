@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import type { MarketoEmulator } from '../../../emulators/marketo/index.js';
+import { ACTIVITY_DELETE_LEAD } from '../../../emulators/marketo/database.js';
 import { limiterFor } from '../../src/marketo/limiter.js';
 import { createActiveAccount, type ActiveAccount } from '../helpers/accounts.js';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
@@ -92,6 +93,33 @@ describe('initial load without bulk extract (1035): REST paging over id ranges',
     ).rows;
     assert.deepEqual(
       rows.map((r) => Number(r.marketo_id)),
+      qualifyingIds(emulator),
+    );
+  });
+
+  it('a full resync over REST id ranges removes people deleted in Marketo while nothing watched, and nobody else', async () => {
+    const before = await syncStatus(runtime, account);
+    const gone = qualifyingIds(emulator)[5]!;
+    emulator.deletePerson(gone);
+    // Deleted so long ago that Marketo no longer lists it among deleted leads (it keeps 90 days).
+    const at = emulator.db.activities.findIndex((a) => a.leadId === gone && a.activityTypeId === ACTIVITY_DELETE_LEAD);
+    emulator.db.activities.splice(at, 1);
+    const resync = await runtime.app.inject({ method: 'POST', url: '/api/v1/sync/resync', headers: account.auth });
+    assert.equal(resync.statusCode, 202, resync.body);
+    const done = await waitFor('the REST resync', async () => {
+      const s = await syncStatus(runtime, account);
+      return s.phase === 'incremental' && s.run.id !== before.run.id && s;
+    });
+    assert.equal(done.run.method, 'rest');
+    const row = (await sql<{ removed_at: Date | null; removed_reason: string | null }>`select removed_at, removed_reason from persons where account_id = ${account.accountId} and marketo_id = ${gone}`.execute(runtime.database.db)).rows[0]!;
+    assert.ok(row.removed_at, 'no longer active');
+    assert.equal(row.removed_reason, 'deleted');
+    assert.equal(done.run.counts.removed, 1);
+    assert.equal(done.run.counts.updated, 0, 'the others were read, not rewritten');
+    assert.equal(done.people.active, qualifyingIds(emulator).length);
+    const active = (await sql<{ marketo_id: number }>`select marketo_id from persons where account_id = ${account.accountId} and removed_at is null order by marketo_id`.execute(runtime.database.db)).rows;
+    assert.deepEqual(
+      active.map((r) => Number(r.marketo_id)),
       qualifyingIds(emulator),
     );
   });
