@@ -329,14 +329,22 @@ export function activityRoutes(service: () => ActivityService): FastifyPluginAsy
           summary: 'A person’s activities (by Marketo id), newest first, with the delivery state to Marketo and Salesforce',
           security: secured,
           params: Type.Object({ marketoId: Type.Integer({ minimum: 1 }) }),
-          querystring: Type.Object(Paging),
+          querystring: Type.Object({
+            ...Paging,
+            salesforceId: Type.Optional(
+              Type.String({ pattern: '^(00Q|003)[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$', description: 'The record page’s Lead or Contact id: the person must be its person (else 404)' }),
+            ),
+          }),
           response: {
             200: Type.Object({ page: Type.Integer(), pageSize: Type.Integer(), total: Type.Integer(), activities: Type.Array(Type.Ref(Activity)) }),
             ...errors,
           },
         },
       },
-      async (request) => service().personActivities(request.accountId, request.params.marketoId, request.query),
+      async (request) => {
+        const { salesforceId, ...page } = request.query;
+        return service().personActivities(request.accountId, request.params.marketoId, page, salesforceId);
+      },
     );
   };
 }

@@ -424,7 +424,17 @@ export class ActivityService {
   }
 
   /** A person's activities, newest first, a page at a time. */
-  async personActivities(accountId: string, marketoId: number, page: { page: number; pageSize: number }) {
+  /**
+   * A person's activities. With `salesforceId` (Apex sends the record page's id, which Salesforce's sharing let
+   * the rep open) the person must be that Lead's or Contact's: a rep reads only the activities of records they can open.
+   */
+  async personActivities(accountId: string, marketoId: number, page: { page: number; pageSize: number }, salesforceId?: string) {
+    if (salesforceId !== undefined) {
+      const ofRecord = await findPersons(this.db, accountId, { salesforceId });
+      if (!ofRecord.some((p) => p.marketoId === marketoId)) {
+        throw new AppError(404, 'person_not_found', `Marketo person ${marketoId} is not the synced person of Salesforce record ${salesforceId}.`);
+      }
+    }
     const exists = await findPersons(this.db, accountId, { marketoId });
     const any = await this.db.selectFrom('activities').select('id').where('account_id', '=', accountId).where('marketo_id', '=', marketoId).executeTakeFirst();
     if (exists.length === 0 && !any) throw notFound('The person');

@@ -219,6 +219,16 @@ describe('activities reach the right records in Marketo and Salesforce', () => {
     assert.notEqual(second.json().activities[0].id, page.activities[0].id);
     const none = await world.runtime.app.inject({ method: 'GET', url: '/api/v1/persons/999999/activities', headers: world.account.auth });
     assert.equal(none.statusCode, 404);
+
+    // From a record page (Apex sends the record's id): only that record's person.
+    const contactRow = await world.runtime.database.db.selectFrom('persons').select(['sfdc_contact_id']).where('account_id', '=', world.account.accountId).where('marketo_id', '=', contactPerson).executeTakeFirstOrThrow();
+    const ofRecord = await world.runtime.app.inject({ method: 'GET', url: `/api/v1/persons/${contactPerson}/activities?pageSize=2&salesforceId=${contactRow.sfdc_contact_id!.slice(0, 15)}`, headers: world.account.auth });
+    assert.equal(ofRecord.statusCode, 200, ofRecord.body);
+    assert.equal(ofRecord.json().total, page.total);
+    const otherRecord = await world.runtime.app.inject({ method: 'GET', url: `/api/v1/persons/${contactPerson}/activities?salesforceId=${bothLeadId}`, headers: world.account.auth });
+    assert.equal(otherRecord.statusCode, 404, 'another record’s person is not shown on this page');
+    assert.equal(otherRecord.json().error.code, 'person_not_found');
+    assert.doesNotMatch(otherRecord.body, /deliveries/);
   });
 
   it('keeps permanent errors with code and fix hint in diagnostics, and retries one or all after the fix', async () => {
