@@ -22,6 +22,44 @@ import { LABELS } from './labels';
 /** Page state parameter the service's "Return to Salesforce" button carries. */
 export const CLAIM_CODE_PARAMETER = 'c__claimCode';
 
+/** sessionStorage key of the claim codes this browser session already sent, so none is sent twice. */
+export const SPENT_CLAIM_CODES_KEY = 'msiActions.spentClaimCodes';
+/** How many spent codes are remembered (a session sees one or two). */
+const SPENT_CLAIM_CODES_KEPT = 20;
+/** Codes spent while sessionStorage refused to keep them: remembered for as long as the page is open. */
+const spentInPage = [];
+
+/** @returns {string[]} the claim codes this browser session already sent */
+function storedSpentCodes() {
+    try {
+        const stored = JSON.parse(window.sessionStorage.getItem(SPENT_CLAIM_CODES_KEY) || '[]');
+        return Array.isArray(stored) ? stored : [];
+    } catch {
+        return [];
+    }
+}
+
+/**
+ * A claim code is good for one exchange. The URL keeps it after that, and the page reads the URL again whenever
+ * this component is created anew (the checklist opens the step again, the tab is reloaded), so a code sent once
+ * must never go out again: the service would answer "unknown, already used or expired".
+ * @param {string} code
+ * @returns {boolean}
+ */
+function isSpent(code) {
+    return spentInPage.includes(code) || storedSpentCodes().includes(code);
+}
+
+/** @param {string} code */
+function markSpent(code) {
+    try {
+        const codes = [...storedSpentCodes().filter((spent) => spent !== code), code].slice(-SPENT_CLAIM_CODES_KEPT);
+        window.sessionStorage.setItem(SPENT_CLAIM_CODES_KEY, JSON.stringify(codes));
+    } catch {
+        spentInPage.push(code);
+    }
+}
+
 /**
  * Setup step 1: invite the first administrators of the Actions account, then show its Integration Info
  * card (Client ID, masked secret, activation date, original user). Credentials arrive by the claim code in
@@ -48,22 +86,21 @@ export default class MsiActionsAccount extends LightningElement {
     error;
     busy = false;
     loaded = false;
-    /** The claim code already exchanged, so a re-render of the same URL does not spend it twice. */
-    exchangedClaimCode;
 
     connectedCallback() {
         this.load();
     }
 
     /**
-     * Reads the claim code from the page URL and exchanges it once.
+     * Reads the claim code from the page URL and exchanges it once per browser session: a code already sent,
+     * whether the exchange worked or not, is not sent again.
      * @param {{ state?: Record<string, string> }} pageReference
      */
     @wire(CurrentPageReference)
     handlePageReference(pageReference) {
         const code = pageReference?.state?.[CLAIM_CODE_PARAMETER];
-        if (code && code !== this.exchangedClaimCode) {
-            this.exchangedClaimCode = code;
+        if (code && !isSpent(code)) {
+            markSpent(code);
             this.exchangeClaimCode(code);
         }
     }

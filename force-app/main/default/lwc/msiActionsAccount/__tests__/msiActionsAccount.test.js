@@ -1,7 +1,7 @@
 import { createElement } from 'lwc';
 import { CurrentPageReference } from 'lightning/navigation';
 import { registerSa11yMatcher } from '@sa11y/jest';
-import MsiActionsAccount from 'c/msiActionsAccount';
+import MsiActionsAccount, { SPENT_CLAIM_CODES_KEY } from 'c/msiActionsAccount';
 import getAccount from '@salesforce/apex/MsiActionsSetupController.getAccount';
 import getAdminCandidates from '@salesforce/apex/MsiActionsSetupController.getAdminCandidates';
 import createAccount from '@salesforce/apex/MsiActionsSetupController.createAccount';
@@ -69,6 +69,7 @@ describe('c-msi-actions-account', () => {
             document.body.removeChild(document.body.firstChild);
         }
         jest.clearAllMocks();
+        window.sessionStorage.clear();
     });
 
     it('shows the Integration Info card of an active account', async () => {
@@ -142,6 +143,50 @@ describe('c-msi-actions-account', () => {
         expect(claimCredentials).toHaveBeenCalledWith({ claimCode: 'claim-123456' });
         expect(toasts.map((t) => t.variant)).toEqual(['success']);
         expect($(element, '.manual-steps')).toBeNull();
+    });
+
+    it('does not exchange the claim code again when it is created anew with the same page state', async () => {
+        claimCredentials.mockResolvedValue({ stored: true, clientId: 'msi_cid_123' });
+        const first = render();
+        CurrentPageReference.emit({ state: { c__claimCode: 'claim-123456' } });
+        await flushPromises();
+        expect(claimCredentials).toHaveBeenCalledTimes(1);
+        expect(JSON.parse(window.sessionStorage.getItem(SPENT_CLAIM_CODES_KEY))).toEqual(['claim-123456']);
+
+        // The checklist opens the step again (lwc:if) or the tab is reloaded: the URL still carries the code.
+        document.body.removeChild(first.element);
+        claimCredentials.mockRejectedValue({ body: { message: 'The claim code is unknown, already used or expired.' } });
+        const second = render();
+        CurrentPageReference.emit({ state: { c__claimCode: 'claim-123456' } });
+        await flushPromises();
+        expect(claimCredentials).toHaveBeenCalledTimes(1);
+        expect($(second.element, '.error-panel')).toBeNull();
+        expect(second.toasts).toEqual([]);
+        expect($(second.element, '.client-id').textContent).toBe('msi_cid_123');
+    });
+
+    it('does not send a claim code again after its exchange failed, but sends a new one', async () => {
+        claimCredentials.mockRejectedValueOnce(APEX_ERROR);
+        const first = render();
+        CurrentPageReference.emit({ state: { c__claimCode: 'claim-failed' } });
+        await flushPromises();
+        expect($(first.element, '.error-panel').textContent).toContain('Read timed out');
+        document.body.removeChild(first.element);
+
+        claimCredentials.mockResolvedValue({ stored: true, clientId: 'msi_cid_123' });
+        const second = render();
+        CurrentPageReference.emit({ state: { c__claimCode: 'claim-failed' } });
+        await flushPromises();
+        expect(claimCredentials).toHaveBeenCalledTimes(1);
+        expect($(second.element, '.error-panel')).toBeNull();
+
+        // A new activation link carries a new code: that one is exchanged.
+        CurrentPageReference.emit({ state: { c__claimCode: 'claim-new' } });
+        await flushPromises();
+        expect(claimCredentials).toHaveBeenCalledTimes(2);
+        expect(claimCredentials).toHaveBeenLastCalledWith({ claimCode: 'claim-new' });
+        expect(second.toasts.map((t) => t.variant)).toEqual(['success']);
+        await expect(second.element).toBeAccessible();
     });
 
     it('shows the manual steps and the secret when the credentials could not be stored', async () => {
