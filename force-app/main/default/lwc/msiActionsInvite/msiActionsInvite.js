@@ -1,4 +1,4 @@
-import { LightningElement } from 'lwc';
+import { LightningElement, api } from 'lwc';
 import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import inviteUsers from '@salesforce/apex/MsiActionsInvitationsController.inviteUsers';
 import listTeams from '@salesforce/apex/MsiActionsUsersController.listTeams';
@@ -81,13 +81,38 @@ export default class MsiActionsInvite extends LightningElement {
         this.loadTeams();
     }
 
+    /**
+     * The teams changed elsewhere (Team Management, a CSV invitation): offer them. The container hands over the
+     * teams it was told about; without them, they are read again.
+     * @param {Team[]} [teams]
+     * @returns {Promise<void>}
+     */
+    @api
+    refresh(teams) {
+        if (Array.isArray(teams)) {
+            this.setTeams(teams);
+            return Promise.resolve();
+        }
+        return this.loadTeams();
+    }
+
     async loadTeams() {
         try {
             const answer = await listTeams();
-            this.teams = answer?.teams || [];
+            this.setTeams(answer?.teams || []);
         } catch (error) {
             this.error = error;
         }
+    }
+
+    /**
+     * Takes the current teams; a chosen team that is gone (deleted) is no longer chosen.
+     * @param {Team[]} teams
+     */
+    setTeams(teams) {
+        this.teams = teams;
+        const ids = teams.map((team) => team.id);
+        this.selectedTeams = this.selectedTeams.filter((id) => ids.includes(id));
     }
 
     get hasError() {

@@ -97,6 +97,16 @@ export default class MsiActionsSetup extends LightningElement {
         }
     }
 
+    /**
+     * Team Management (below the invite cards) read or changed the teams, or a CSV invitation created some: the
+     * invite card offers the same teams.
+     * @param {CustomEvent<{ teams?: { id: string, name: string, everyone: boolean }[] }>} event
+     */
+    handleTeamsChange(event) {
+        const invite = /** @type {(Element & { refresh(teams?: object[]): Promise<void> }) | null} */ (this.template.querySelector('c-msi-actions-invite'));
+        invite?.refresh(event?.detail?.teams);
+    }
+
     handleOpenStep(event) {
         this.selectedStep = event.target.dataset.step;
     }

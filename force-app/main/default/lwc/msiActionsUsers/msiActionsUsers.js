@@ -69,7 +69,8 @@ const CONFIRMATIONS = {
  * User Management of the Actions account (setup step 5): the users with search and filters, the seat count,
  * and per user: role, teams, resend or withdraw the invitation, deactivate or reactivate, delete. Deactivate,
  * delete and withdraw ask first. Refusals (the original user once the sync has started, the last admin)
- * show in the service's own words. Team Management sits below.
+ * show in the service's own words. Team Management sits below; its `teamschange` (the teams, whenever they were
+ * read or changed) is passed on to the container.
  */
 export default class MsiActionsUsers extends LightningElement {
     labels = LABELS;
@@ -246,11 +247,15 @@ export default class MsiActionsUsers extends LightningElement {
         this.loadUsers();
     }
 
+    /** Team Management read or changed the teams: offer them here, and tell the container (the invite card offers them too). */
     handleTeamsChange(event) {
         this.teams = event.detail.teams || [];
+        this.dispatchEvent(new CustomEvent('teamschange', { detail: { teams: this.teams } }));
     }
 
+    /** While a change or a read is under way, row actions are ignored: a double click resends one e-mail, not two. */
     handleRowAction(event) {
+        if (this.busy) return;
         const { action, row } = event.detail;
         const user = (this.result?.users || []).find((candidate) => candidate.id === row.id) || row;
         this.pending = null;

@@ -194,6 +194,41 @@ describe('c-msi-actions-invite', () => {
         expect($(element, '.confirmation')).toBeNull();
     });
 
+    it('offers the teams its container hands over, and reads them again when asked without', async () => {
+        const { element } = render();
+        await flushPromises();
+        change($(element, 'lightning-dual-listbox'), ['t1']);
+        await flushPromises();
+        expect(listTeams).toHaveBeenCalledTimes(1);
+
+        // Team Management created a team and deleted Sales.
+        await element.refresh([TEAMS.teams[0], { id: 't2', name: 'Support', everyone: false, memberCount: 0 }]);
+        await flushPromises();
+        expect(listTeams).toHaveBeenCalledTimes(1);
+        expect($(element, 'lightning-dual-listbox').options).toEqual([{ label: 'Support', value: 't2' }]);
+        // A team that is gone is no longer chosen.
+        expect($(element, 'lightning-dual-listbox').value).toEqual([]);
+
+        // A CSV invitation created a team: read again.
+        listTeams.mockResolvedValue({
+            ...TEAMS,
+            teams: [...TEAMS.teams, { id: 't3', name: 'Imported', everyone: false, memberCount: 4 }]
+        });
+        await element.refresh();
+        await flushPromises();
+        expect(listTeams).toHaveBeenCalledTimes(2);
+        expect($(element, 'lightning-dual-listbox').options.map((o) => o.label)).toEqual(['Sales', 'Imported']);
+
+        inviteUsers.mockResolvedValue(RESULT);
+        change($(element, 'lightning-textarea'), 'ada@example.com');
+        change($(element, 'lightning-dual-listbox'), ['t3']);
+        await flushPromises();
+        $(element, '.invite').click();
+        await flushPromises();
+        expect(inviteUsers).toHaveBeenCalledWith({ addresses: 'ada@example.com', role: 'User', teams: ['t3'] });
+        await expect(element).toBeAccessible();
+    });
+
     it('works without teams to offer', async () => {
         listTeams.mockRejectedValue({ body: { message: 'No access' } });
         const { element } = render();

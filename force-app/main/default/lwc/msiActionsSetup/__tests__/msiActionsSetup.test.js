@@ -221,6 +221,42 @@ describe('c-msi-actions-setup', () => {
         expect(listTeams).toHaveBeenCalledTimes(teamReads + 2);
     });
 
+    it('offers the invite card the teams Team Management or a CSV invitation changed', async () => {
+        const element = await render();
+        element.shadowRoot.querySelector('lightning-button[data-step="invitations"]').click();
+        await flushPromises();
+        const invite = element.shadowRoot.querySelector('c-msi-actions-invite');
+        const teamsOffered = () => {
+            const listbox = invite.shadowRoot.querySelector('lightning-dual-listbox');
+            return listbox ? listbox.options.map((option) => option.label) : [];
+        };
+        expect(teamsOffered()).toEqual([]);
+        const teamReads = listTeams.mock.calls.length;
+
+        // Team Management created a team: the users card passes the teams on, nothing is read again.
+        const everyone = { id: 't0', name: 'Everyone', everyone: true, memberCount: 1 };
+        const sales = { id: 't1', name: 'Sales', everyone: false, memberCount: 0 };
+        element.shadowRoot
+            .querySelector('c-msi-actions-users')
+            .dispatchEvent(new CustomEvent('teamschange', { detail: { teams: [everyone, sales] } }));
+        await flushPromises();
+        expect(teamsOffered()).toEqual(['Sales']);
+        expect(listTeams).toHaveBeenCalledTimes(teamReads);
+
+        // A CSV invitation created a team: Team Management reads the teams again, and the invite card offers them.
+        listTeams.mockResolvedValue({
+            teams: [everyone, sales, { id: 't2', name: 'Imported', everyone: false, memberCount: 3 }],
+            limit: 20,
+            count: 3
+        });
+        element.shadowRoot.querySelector('c-msi-actions-csv-invite').dispatchEvent(new CustomEvent('stepchange', { detail: { step: 'invitations' } }));
+        await flushPromises();
+        await flushPromises();
+        expect(teamsOffered()).toEqual(['Sales', 'Imported']);
+        expect(listTeams).toHaveBeenCalledTimes(teamReads + 1);
+        await expect(element).toBeAccessible();
+    });
+
     it('shows the caution of step 4 once the sync has started', async () => {
         let element = await render();
         expect(element.shadowRoot.querySelector('.sync-caution')).toBeNull();

@@ -150,6 +150,24 @@ describe('c-msi-actions-users', () => {
         expect(listUsers).toHaveBeenLastCalledWith(expect.objectContaining({ search: 'bo jan', status: 'invited' }));
     });
 
+    it('passes the teams of Team Management on to its container', async () => {
+        const element = createElement('c-msi-actions-users', { is: MsiActionsUsers });
+        const told = [];
+        element.addEventListener('teamschange', (event) => told.push(event.detail.teams.map((team) => team.id)));
+        document.body.appendChild(element);
+        await flushPromises();
+        expect(told).toEqual([['t0', 't1', 't2']]);
+
+        // A CSV invitation created a team: the setup page asks for the users and teams again.
+        listTeams.mockResolvedValue({ ...TEAMS, teams: [...TEAMS.teams, { id: 't3', name: 'Imported', everyone: false }] });
+        await element.refresh();
+        await flushPromises();
+        expect(told).toEqual([
+            ['t0', 't1', 't2'],
+            ['t0', 't1', 't2', 't3']
+        ]);
+    });
+
     it('pages through the users', async () => {
         const { element } = render();
         await flushPromises();
@@ -174,6 +192,37 @@ describe('c-msi-actions-users', () => {
         expect(resendInvitation).toHaveBeenCalledWith({ userId: 'u-bo' });
         expect(reactivateUser).toHaveBeenCalledWith({ userId: 'u-bo' });
         expect(toasts.map((t) => t.variant)).toEqual(['success', 'success', 'success']);
+    });
+
+    it('ignores row actions while an action is under way, so a double click resends one e-mail', async () => {
+        let answer;
+        resendInvitation.mockImplementation(
+            () =>
+                new Promise((resolve) => {
+                    answer = resolve;
+                })
+        );
+        reactivateUser.mockResolvedValue(BO);
+        const { element, toasts } = render();
+        await flushPromises();
+        rowAction(element, 'resend', BO);
+        rowAction(element, 'resend', BO);
+        await flushPromises();
+        rowAction(element, 'makeAdmin', BO);
+        rowAction(element, 'delete', BO);
+        await flushPromises();
+        expect(resendInvitation).toHaveBeenCalledTimes(1);
+        expect(changeUserRole).not.toHaveBeenCalled();
+        expect($(element, '.confirm-panel')).toBeNull();
+
+        answer({ userId: BO.id, email: BO.email, outcome: 'resent' });
+        await flushPromises();
+        expect(toasts.map((t) => t.variant)).toEqual(['success']);
+        // Done: the next action runs.
+        rowAction(element, 'reactivate', BO);
+        await flushPromises();
+        expect(reactivateUser).toHaveBeenCalledWith({ userId: 'u-bo' });
+        expect(resendInvitation).toHaveBeenCalledTimes(1);
     });
 
     it('deletes only after confirmation and names who received what they owned', async () => {
