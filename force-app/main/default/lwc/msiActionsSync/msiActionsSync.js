@@ -96,12 +96,16 @@ export default class MsiActionsSync extends LightningElement {
     error;
     /** @type {ReturnType<typeof setTimeout>|undefined} */
     pollTimer;
+    /** Off the page: a read still under way when it left must not start the polling again. */
+    disconnected = false;
 
     connectedCallback() {
+        this.disconnected = false;
         this.load();
     }
 
     disconnectedCallback() {
+        this.disconnected = true;
         this.stopPolling();
     }
 
@@ -124,7 +128,7 @@ export default class MsiActionsSync extends LightningElement {
 
     schedulePoll() {
         this.stopPolling();
-        if (!this.isLoading) return;
+        if (this.disconnected || !this.isLoading) return;
         // eslint-disable-next-line @lwc/lwc/no-async-operation
         this.pollTimer = setTimeout(() => this.poll(), POLL_MS);
     }

@@ -332,6 +332,59 @@ describe('c-msi-actions-sync', () => {
         expect(getSyncStatus).toHaveBeenCalledTimes(1);
     });
 
+    it('does not poll again when it leaves the page while a read is under way', async () => {
+        jest.useFakeTimers();
+        getSyncStatus.mockResolvedValue(mockStatus);
+        const { element } = render();
+        await flushPromises();
+        expect(getSyncStatus).toHaveBeenCalledTimes(1);
+
+        // The next read starts, and the page is left before its answer comes.
+        let answer;
+        getSyncStatus.mockImplementationOnce(
+            () =>
+                new Promise((resolve) => {
+                    answer = resolve;
+                })
+        );
+        jest.advanceTimersByTime(POLL_MS);
+        expect(getSyncStatus).toHaveBeenCalledTimes(2);
+        document.body.removeChild(element);
+        answer(mockStatus);
+        await flushPromises();
+        jest.advanceTimersByTime(POLL_MS * 5);
+        await flushPromises();
+        expect(getSyncStatus).toHaveBeenCalledTimes(2);
+        expect(jest.getTimerCount()).toBe(0);
+
+        // Back on the page: it reads the status and polls again.
+        document.body.appendChild(element);
+        await flushPromises();
+        expect(getSyncStatus).toHaveBeenCalledTimes(3);
+        jest.advanceTimersByTime(POLL_MS);
+        await flushPromises();
+        expect(getSyncStatus).toHaveBeenCalledTimes(4);
+    });
+
+    it('does not start polling when it leaves the page during its first read', async () => {
+        jest.useFakeTimers();
+        let answer;
+        getSyncStatus.mockImplementationOnce(
+            () =>
+                new Promise((resolve) => {
+                    answer = resolve;
+                })
+        );
+        const { element } = render();
+        document.body.removeChild(element);
+        answer(mockStatus);
+        await flushPromises();
+        jest.advanceTimersByTime(POLL_MS * 3);
+        await flushPromises();
+        expect(getSyncStatus).toHaveBeenCalledTimes(1);
+        expect(jest.getTimerCount()).toBe(0);
+    });
+
     it('keeps polling after a failed read and shows the error', async () => {
         jest.useFakeTimers();
         getSyncStatus.mockResolvedValueOnce(mockStatus);
