@@ -33,6 +33,14 @@ import REASON_TOO_FEW_VALUES from '@salesforce/label/c.MSI_Reason_Too_Few_Values
 import REASON_TOO_MANY_VALUES from '@salesforce/label/c.MSI_Reason_Too_Many_Values';
 import REASON_UNKNOWN_TEAM from '@salesforce/label/c.MSI_Reason_Unknown_Team';
 import REASON_USER_DEACTIVATED from '@salesforce/label/c.MSI_Reason_User_Deactivated';
+import KIND_EMAIL_SENT from '@salesforce/label/c.MSI_Activity_Email_Sent';
+import KIND_EMAIL_OPENED from '@salesforce/label/c.MSI_Activity_Email_Opened';
+import KIND_EMAIL_CLICKED from '@salesforce/label/c.MSI_Activity_Email_Clicked';
+import KIND_EMAIL_REPLIED from '@salesforce/label/c.MSI_Activity_Email_Replied';
+import KIND_EMAIL_BOUNCED from '@salesforce/label/c.MSI_Activity_Email_Bounced';
+import KIND_CALL from '@salesforce/label/c.MSI_Activity_Call';
+import KIND_CAMPAIGN_ADDED from '@salesforce/label/c.MSI_Activity_Campaign_Added';
+import KIND_CAMPAIGN_REMOVED from '@salesforce/label/c.MSI_Activity_Campaign_Removed';
 
 /** The service's outcome of an address or CSV row -> its words. */
 const OUTCOMES = {
@@ -42,6 +50,18 @@ const OUTCOMES = {
     invalid: INVALID,
     refused: REFUSED,
     duplicate: DUPLICATE
+};
+
+/** The service's activity kinds -> their words. */
+const ACTIVITY_KINDS = {
+    email_sent: KIND_EMAIL_SENT,
+    email_opened: KIND_EMAIL_OPENED,
+    email_clicked: KIND_EMAIL_CLICKED,
+    email_replied: KIND_EMAIL_REPLIED,
+    email_bounced: KIND_EMAIL_BOUNCED,
+    call: KIND_CALL,
+    campaign_added: KIND_CAMPAIGN_ADDED,
+    campaign_removed: KIND_CAMPAIGN_REMOVED
 };
 
 /**
@@ -94,6 +114,17 @@ export function formatLabel(label, ...values) {
  */
 export function outcomeLabel(outcome) {
     return OUTCOMES[outcome] || outcome;
+}
+
+/**
+ * The words for an activity kind (`email_sent`, `call`, ...); a kind this package does not know yet shows as the
+ * service named it.
+ * @param {string|null|undefined} kind
+ * @returns {string}
+ */
+export function activityKindLabel(kind) {
+    if (!kind) return '';
+    return Object.prototype.hasOwnProperty.call(ACTIVITY_KINDS, kind) ? ACTIVITY_KINDS[kind] : kind;
 }
 
 /**

@@ -4,7 +4,7 @@ import getDiagnostics from '@salesforce/apex/MsiActionsSyncController.getDiagnos
 import retryFailedDeliveries from '@salesforce/apex/MsiActionsSyncController.retryFailedDeliveries';
 import retryDelivery from '@salesforce/apex/MsiActionsSyncController.retryDelivery';
 import { reduceErrors } from 'c/ldsUtils';
-import { formatLabel } from 'c/labelUtils';
+import { activityKindLabel, formatLabel } from 'c/labelUtils';
 import { LABELS } from './labels';
 
 /**
@@ -139,7 +139,12 @@ export default class MsiActionsDiagnostics extends LightningElement {
                 personDetail: [failure.person?.email !== who ? failure.person?.email : null, failure.person?.salesforceId]
                     .filter((part) => !!part)
                     .join(' · '),
-                activity: formatLabel(this.labels.activityText, failure.activity?.kind, failure.activity?.repEmail),
+                // The kind in the user's words (`email_sent` is "E-mail sent"), as the rep's card shows it.
+                activity: formatLabel(
+                    this.labels.activityText,
+                    activityKindLabel(failure.activity?.kind),
+                    failure.activity?.repEmail
+                ),
                 attempts: failure.attempts,
                 retryTitle: formatLabel(this.labels.retryTitle, this.systemWords(failure.system), who)
             };

@@ -31,16 +31,8 @@ import DELIVERY_SENDING from '@salesforce/label/c.MSI_Delivery_Sending';
 import DELIVERY_DELIVERED from '@salesforce/label/c.MSI_Delivery_Delivered';
 import DELIVERY_FAILED from '@salesforce/label/c.MSI_Delivery_Failed';
 import DELIVERY_SKIPPED from '@salesforce/label/c.MSI_Delivery_Skipped';
-import KIND_EMAIL_SENT from '@salesforce/label/c.MSI_Activity_Email_Sent';
-import KIND_EMAIL_OPENED from '@salesforce/label/c.MSI_Activity_Email_Opened';
-import KIND_EMAIL_CLICKED from '@salesforce/label/c.MSI_Activity_Email_Clicked';
-import KIND_EMAIL_REPLIED from '@salesforce/label/c.MSI_Activity_Email_Replied';
-import KIND_EMAIL_BOUNCED from '@salesforce/label/c.MSI_Activity_Email_Bounced';
-import KIND_CALL from '@salesforce/label/c.MSI_Activity_Call';
-import KIND_CAMPAIGN_ADDED from '@salesforce/label/c.MSI_Activity_Campaign_Added';
-import KIND_CAMPAIGN_REMOVED from '@salesforce/label/c.MSI_Activity_Campaign_Removed';
 import { reduceErrors } from 'c/ldsUtils';
-import { formatLabel } from 'c/labelUtils';
+import { activityKindLabel, formatLabel } from 'c/labelUtils';
 
 /**
  * @typedef {{ state: string, error?: { code: string, message: string, hint?: string|null }|null }|null} Delivery
@@ -57,18 +49,6 @@ const DELIVERY_STATES = {
   delivered: DELIVERY_DELIVERED,
   failed: DELIVERY_FAILED,
   skipped: DELIVERY_SKIPPED,
-};
-
-/** The service's activity kinds -> their words; an unknown kind shows as sent. */
-const ACTIVITY_KINDS = {
-  email_sent: KIND_EMAIL_SENT,
-  email_opened: KIND_EMAIL_OPENED,
-  email_clicked: KIND_EMAIL_CLICKED,
-  email_replied: KIND_EMAIL_REPLIED,
-  email_bounced: KIND_EMAIL_BOUNCED,
-  call: KIND_CALL,
-  campaign_added: KIND_CAMPAIGN_ADDED,
-  campaign_removed: KIND_CAMPAIGN_REMOVED,
 };
 
 /** How many of the person's activities the card shows. */
@@ -119,6 +99,11 @@ export default class MsiPersonInsight extends LightningElement {
   busy = false;
   /** @type {unknown} */
   error;
+  /**
+   * The idempotency key of the call in the form: the same for every submit of the same values, so a submit
+   * repeated after a timeout never logs the call twice; a new one once the call is logged or the form changes.
+   */
+  callKey = '';
 
   connectedCallback() {
     this.load();
@@ -195,7 +180,7 @@ export default class MsiPersonInsight extends LightningElement {
       const failure = activity.deliveries.salesforce?.error || activity.deliveries.marketo?.error;
       return {
         id: activity.id,
-        kind: ACTIVITY_KINDS[activity.kind] || activity.kind,
+        kind: activityKindLabel(activity.kind),
         subject: activity.attributes?.subject || '',
         occurredAt: activity.occurredAt,
         delivery: formatLabel(DELIVERY, state(activity.deliveries.marketo), state(activity.deliveries.salesforce)),
@@ -221,12 +206,19 @@ export default class MsiPersonInsight extends LightningElement {
 
   /** One handler for every field of the call form: `data-field` names the property. */
   handleFieldChange(event) {
-    this[event.target.dataset.field] = event.detail.value || '';
+    const field = event.target.dataset.field;
+    const value = event.detail.value || '';
+    if (this[field] !== value) {
+      // Other values are another call: it gets a key of its own.
+      this.callKey = '';
+    }
+    this[field] = value;
   }
 
   async handleLogCall() {
     await this.run(async () => {
       const minutes = Number(this.durationMinutes);
+      if (!this.callKey) this.callKey = newKey();
       await logCall({
         recordId: this.recordId,
         call: {
@@ -235,9 +227,12 @@ export default class MsiPersonInsight extends LightningElement {
           callDurationSeconds: this.durationMinutes !== '' && minutes >= 0 ? Math.round(minutes * 60) : null,
           notes: this.notes,
         },
-        // A new key per submit: a retried request answers the same activity and never logs it twice.
-        idempotencyKey: newKey(),
+        // A submit repeated after a failure sends the same key: the service answers the activity it may
+        // already have logged instead of logging the call again.
+        idempotencyKey: this.callKey,
       });
+      // Logged: the next call is another one.
+      this.callKey = '';
       this.subject = '';
       this.durationMinutes = '';
       this.notes = '';
@@ -269,7 +264,7 @@ export default class MsiPersonInsight extends LightningElement {
   }
 }
 
-/** A random key for one submit (crypto.randomUUID where the browser has it). */
+/** A random key for one call (crypto.randomUUID where the browser has it). */
 function newKey() {
   if (typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function') {
     return crypto.randomUUID();

@@ -1,5 +1,7 @@
-import { confirmationText, formatLabel, outcomeLabel, reasonLabel, reasonsText } from 'c/labelUtils';
+import { activityKindLabel, confirmationText, formatLabel, outcomeLabel, reasonLabel, reasonsText } from 'c/labelUtils';
 import INVITED from '@salesforce/label/c.MSI_Outcome_Invited';
+import KIND_EMAIL_SENT from '@salesforce/label/c.MSI_Activity_Email_Sent';
+import KIND_CAMPAIGN_REMOVED from '@salesforce/label/c.MSI_Activity_Campaign_Removed';
 import CONFIRM_NOBODY from '@salesforce/label/c.MSI_Confirm_Nobody';
 
 // The confirmation sentences get their English text here, so the formatting is tested too.
@@ -31,6 +33,14 @@ describe('c-label-utils', () => {
     it('names each invitation outcome, and an unknown one as the service did', () => {
         expect(outcomeLabel('invited')).toBe(INVITED);
         expect(outcomeLabel('postponed')).toBe('postponed');
+    });
+
+    it('names each activity kind, and an unknown one as the service did', () => {
+        expect(activityKindLabel('email_sent')).toBe(KIND_EMAIL_SENT);
+        expect(activityKindLabel('campaign_removed')).toBe(KIND_CAMPAIGN_REMOVED);
+        expect(activityKindLabel('meeting_booked')).toBe('meeting_booked');
+        expect(activityKindLabel('toString')).toBe('toString');
+        expect(activityKindLabel(null)).toBe('');
     });
 
     it('builds the confirmation from the counts, in labels', () => {

@@ -6,6 +6,8 @@ import retryFailedDeliveries from '@salesforce/apex/MsiActionsSyncController.ret
 import retryDelivery from '@salesforce/apex/MsiActionsSyncController.retryDelivery';
 import SALESFORCE from '@salesforce/label/c.MSI_Diag_System_Salesforce';
 import MARKETO from '@salesforce/label/c.MSI_Diag_System_Marketo';
+import KIND_CALL from '@salesforce/label/c.MSI_Activity_Call';
+import KIND_EMAIL_SENT from '@salesforce/label/c.MSI_Activity_Email_Sent';
 
 const mockDiagnostics = require('./data/diagnostics.json');
 
@@ -78,7 +80,7 @@ describe('c-msi-actions-diagnostics', () => {
         expect(rows[0].querySelector('.failure-hint').textContent).toContain('deleted or merged');
         expect(rows[0].querySelector('.failure-person').textContent).toContain('Ada Lovelace');
         expect(rows[0].querySelector('.failure-person').textContent).toContain('00Q000000000001AAA');
-        expect(rows[0].textContent).toContain('call by rep@acme.example.com');
+        expect(rows[0].textContent).toContain(`${KIND_CALL} by rep@acme.example.com`);
         expect(rows[0].querySelector('lightning-formatted-date-time').value).toBe('2026-11-23T10:00:00.000Z');
         expect(rows[1].querySelector('.failure-person').textContent).toContain('grace@acme.example.com');
         expect(rows[1].querySelector('.retry').title).toBe(`Retry the delivery to ${MARKETO} for grace@acme.example.com`);
@@ -88,6 +90,22 @@ describe('c-msi-actions-diagnostics', () => {
         expect($(element, '.page').textContent).toBe('Page 1');
         expect($(element, '.previous').disabled).toBe(true);
         expect($(element, '.next').disabled).toBe(true);
+    });
+
+    it('words the activity kind in its label, and a kind it does not know as the service sent it', async () => {
+        const [call, other] = mockDiagnostics.failures;
+        getDiagnostics.mockResolvedValue({
+            ...mockDiagnostics,
+            failures: [
+                { ...call, activity: { ...call.activity, kind: 'email_sent' } },
+                { ...other, activity: { ...other.activity, kind: 'meeting_booked' } }
+            ]
+        });
+        const { element } = render();
+        await flushPromises();
+        const activities = $$(element, '.failure-row').map((row) => row.querySelector('.failure-activity').textContent);
+        expect(activities).toEqual([`${KIND_EMAIL_SENT} by rep@acme.example.com`, 'meeting_booked by rep@acme.example.com']);
+        expect(activities[0]).not.toContain('email_sent');
     });
 
     it('filters by system and period, back to the first page', async () => {

@@ -133,7 +133,7 @@ describe('c-msi-person-insight', () => {
     expect(listPersonActivities).not.toHaveBeenCalled();
   });
 
-  it('logs a call with a new key per submit and reads the activities again', async () => {
+  it('logs a call, with a new key for the next call, and reads the activities again', async () => {
     lookupPerson.mockResolvedValue({ people: [PERSON] });
     listPersonActivities.mockResolvedValue({ activities: [] });
     logCall.mockResolvedValue(ACTIVITY);
@@ -166,6 +166,68 @@ describe('c-msi-person-insight', () => {
     await flushPromises();
     expect(logCall.mock.calls[1][0].idempotencyKey).not.toBe(first.idempotencyKey);
     expect(logCall.mock.calls[1][0].call.callDurationSeconds).toBeNull();
+  });
+
+  it('sends the same key when the same call is submitted again after a failure, and a new one after success', async () => {
+    lookupPerson.mockResolvedValue({ people: [PERSON] });
+    listPersonActivities.mockResolvedValue({ activities: [] });
+    logCall
+      .mockRejectedValueOnce({ body: { message: 'The MSI Actions service could not be reached (Read timed out).' } })
+      .mockResolvedValue(ACTIVITY);
+    const { element, toasts } = render();
+    await flushPromises();
+    type(element, 'subject', 'Intro call');
+    type(element, 'notes', 'Call back Monday');
+    await flushPromises();
+    $(element, '.log').click();
+    await flushPromises();
+    expect($(element, '.error-panel').textContent).toContain('Read timed out');
+
+    // The rep tries again with the form as it was: the service may have logged the call already.
+    $(element, '.log').click();
+    await flushPromises();
+    expect(logCall).toHaveBeenCalledTimes(2);
+    const [first, second] = logCall.mock.calls.map((call) => call[0]);
+    expect(first.idempotencyKey).toBeTruthy();
+    expect(second.idempotencyKey).toBe(first.idempotencyKey);
+    expect(second.call).toEqual(first.call);
+    expect(toasts.map((t) => t.variant)).toEqual(['error', 'success']);
+
+    // Logged: the next call is another one.
+    type(element, 'subject', 'Intro call');
+    await flushPromises();
+    $(element, '.log').click();
+    await flushPromises();
+    expect(logCall.mock.calls[2][0].idempotencyKey).not.toBe(first.idempotencyKey);
+  });
+
+  it('makes a new key when the form changes after a failure', async () => {
+    lookupPerson.mockResolvedValue({ people: [PERSON] });
+    listPersonActivities.mockResolvedValue({ activities: [] });
+    logCall.mockRejectedValue({ body: { message: 'Read timed out' } });
+    const { element } = render();
+    await flushPromises();
+    type(element, 'subject', 'Intro call');
+    await flushPromises();
+    $(element, '.log').click();
+    await flushPromises();
+
+    type(element, 'callStatus', 'no answer');
+    await flushPromises();
+    $(element, '.log').click();
+    await flushPromises();
+    // A change event with the value the field already had changes nothing.
+    type(element, 'callStatus', 'no answer');
+    await flushPromises();
+    $(element, '.log').click();
+    await flushPromises();
+
+    const keys = logCall.mock.calls.map((call) => call[0].idempotencyKey);
+    expect(keys).toHaveLength(3);
+    expect(keys[1]).not.toBe(keys[0]);
+    expect(keys[2]).toBe(keys[1]);
+    expect(logCall.mock.calls[1][0].call.callStatus).toBe('no answer');
+    await expect(element).toBeAccessible();
   });
 
   it('shows why a call was not logged', async () => {
