@@ -180,9 +180,13 @@ export default class MsiActionsSalesforce extends LightningElement {
     return this.warnings.length > 0 || !!this.customizations?.salesforceError;
   }
 
+  /** The message, then the hint when it adds something (the service sends the message again as the hint when it has none). */
   get salesforceErrorText() {
     const failure = this.customizations?.salesforceError;
-    return failure ? `${failure.message} ${failure.hint}` : '';
+    if (!failure) return '';
+    const message = (failure.message || '').trim();
+    const hint = (failure.hint || '').trim();
+    return hint && hint !== message ? `${message} ${hint}`.trim() : message;
   }
 
   get optionalFields() {

@@ -232,6 +232,38 @@ describe('c-msi-actions-salesforce', () => {
     expect($(element, '.warnings')).toBeNull();
   });
 
+  it('says why Salesforce could not be checked once, without repeating a hint that is the message', async () => {
+    const message = 'The Salesforce connection is broken: connect again in step 2.';
+    getSalesforceConnection.mockResolvedValue(BROKEN_CONNECTION);
+    getSalesforceCustomizations.mockResolvedValue({
+      ...CUSTOMIZATIONS,
+      salesforce: null,
+      salesforceError: { code: 'salesforce_connection_broken', message, hint: message },
+    });
+    const { element } = render();
+    await flushPromises();
+    expect($(element, '.salesforce-error').textContent).toBe(message);
+    await expect(element).toBeAccessible();
+  });
+
+  it('adds the hint to the message when it says something else', async () => {
+    getSalesforceConnection.mockResolvedValue(CONNECTION);
+    getSalesforceCustomizations.mockResolvedValue({
+      ...CUSTOMIZATIONS,
+      salesforce: null,
+      salesforceError: {
+        code: 'UNABLE_TO_LOCK_ROW',
+        message: 'unable to obtain exclusive access to this record',
+        hint: 'Salesforce could not be reached; the check runs again the next time this page opens.',
+      },
+    });
+    const { element } = render();
+    await flushPromises();
+    expect($(element, '.salesforce-error').textContent).toBe(
+      'unable to obtain exclusive access to this record Salesforce could not be reached; the check runs again the next time this page opens.',
+    );
+  });
+
   it('reports a failed read', async () => {
     getSalesforceConnection.mockRejectedValue({ body: { message: 'The MSI Actions service could not be reached.' } });
     const { element } = render();
