@@ -108,12 +108,12 @@ export default class MsiActionsAccount extends LightningElement {
     async load() {
         this.busy = true;
         try {
-            const [account, candidates] = await Promise.all([getAccount(), getAdminCandidates()]);
-            this.setAccount(account);
-            this.candidates = candidates || [];
-            this.error = undefined;
-        } catch (error) {
-            this.error = error;
+            // Apart: the candidates come from Salesforce and fill the invite form even when the service cannot be read.
+            const [account, candidates] = await Promise.allSettled([getAccount(), getAdminCandidates()]);
+            if (account.status === 'fulfilled') this.setAccount(account.value);
+            this.candidates = candidates.status === 'fulfilled' ? candidates.value || [] : [];
+            const failed = [account, candidates].find((result) => result.status === 'rejected');
+            this.error = failed ? failed.reason : undefined;
         } finally {
             this.busy = false;
             this.loaded = true;

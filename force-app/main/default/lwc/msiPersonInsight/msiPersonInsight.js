@@ -121,7 +121,7 @@ export default class MsiPersonInsight extends LightningElement {
   }
 
   async readActivities() {
-    const page = await listPersonActivities({ marketoId: this.person.marketoId, page: 1, pageSize: PAGE_SIZE });
+    const page = await listPersonActivities({ recordId: this.recordId, marketoId: this.person.marketoId, page: 1, pageSize: PAGE_SIZE });
     return page.activities || [];
   }
 

@@ -84,6 +84,16 @@ describe('c-msi-actions-account', () => {
         expect($(element, '.send-invitation')).toBeNull();
     });
 
+    it('still offers the Salesforce admins to invite when the account cannot be read, and says why', async () => {
+        getAccount.mockRejectedValue({ body: { message: 'The MSI Actions service could not be reached.' } });
+        const { element } = render();
+        await flushPromises();
+        const group = $(element, 'lightning-checkbox-group');
+        expect(group).not.toBeNull();
+        expect(group.options.map((o) => o.value)).toEqual(['005000000000001AAA', '005000000000002AAA']);
+        expect(element.shadowRoot.textContent).toContain('The MSI Actions service could not be reached.');
+    });
+
     it('invites ticked Salesforce admins and people added by hand', async () => {
         getAccount.mockResolvedValueOnce(null).mockResolvedValueOnce({ ...mockAccount, status: 'pending', integration: null });
         createAccount.mockResolvedValue({ status: 'pending', created: true, invited: [{ email: 'ada@example.com' }] });

@@ -102,7 +102,7 @@ describe('c-msi-person-insight', () => {
     const { element } = render();
     await flushPromises();
     expect(lookupPerson).toHaveBeenCalledWith({ recordId: LEAD_ID });
-    expect(listPersonActivities).toHaveBeenCalledWith({ marketoId: 42, page: 1, pageSize: 10 });
+    expect(listPersonActivities).toHaveBeenCalledWith({ recordId: LEAD_ID, marketoId: 42, page: 1, pageSize: 10 });
     expect($(element, '.person-type').textContent).toBe('Lead');
     expect($(element, '.engagement').textContent).toBe('3 activities in 30 days');
     expect($(element, '.fields').textContent).toContain('jan@example.nl');
