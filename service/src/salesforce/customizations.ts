@@ -69,6 +69,11 @@ export interface CustomizationWarning {
   setting: string;
   value: string | null;
   message: string;
+  /**
+   * fallback_owner_inactive only: the fallback owner's name in Salesforce, so a page can word the warning in its own
+   * language; null when the user no longer exists.
+   */
+  ownerName?: string | null;
 }
 
 export interface SalesforceCheck {
@@ -273,6 +278,7 @@ export class SalesforceCustomizations {
             code: 'fallback_owner_inactive',
             setting: 'taskOwner.fallbackUserId',
             value: settings.taskOwner.fallbackUserId,
+            ownerName: user ? user.Name : null,
             message: user
               ? `The fallback Task owner ${user.Name} is no longer active in Salesforce; Tasks cannot be given to them. Choose an active user.`
               : 'The fallback Task owner no longer exists in Salesforce. Choose an active user.',

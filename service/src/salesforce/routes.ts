@@ -95,10 +95,19 @@ const SettingsInput = Type.Object(
 );
 
 const Warning = Type.Object({
-  code: Type.String(),
-  setting: Type.String(),
+  code: Type.String({
+    description: 'task_type_field_missing, task_type_missing, task_type_inactive or fallback_owner_inactive; pages word the warning by it',
+  }),
+  setting: Type.String({ description: 'The setting it is about: taskTypes, taskTypes.email|call|reply or taskOwner.fallbackUserId' }),
   value: Nullable(Type.String()),
   message: Type.String(),
+  ownerName: Type.Optional(
+    Nullable(
+      Type.String({
+        description: 'fallback_owner_inactive only: the fallback Task owner’s name in Salesforce; null when the user no longer exists',
+      }),
+    ),
+  ),
 });
 const CustomizationsReply = Type.Object({
   settings: Settings,

@@ -240,7 +240,9 @@ export class SyncEngine {
         label: f.label,
         marketoField: f.marketoField,
         dataType: f.dataType,
+        candidates: f.candidates,
         warning: f.warning,
+        warningCode: f.warningCode,
       })),
       ownerField: {
         marketoField: settings.ownerField,
@@ -248,12 +250,14 @@ export class SyncEngine {
         warning: ownerKnown
           ? null
           : `This Marketo instance has no "${settings.ownerField}" field: no person would qualify. Choose the owner field in the sync settings.`,
+        warningCode: ownerKnown ? null : ('owner_field_missing' as const),
       },
       extraFields: settings.extraFields.map((e) => ({
         marketoField: e.name,
         displayName: byName.get(e.name)?.displayName ?? e.name,
         dataType: byName.get(e.name)?.dataType ?? e.dataType,
         warning: byName.has(e.name) ? null : `"${e.name}" is no longer in this Marketo instance; it will not sync.`,
+        warningCode: byName.has(e.name) ? null : ('extra_field_missing' as const),
       })),
       maxExtraFields: MAX_EXTRA_FIELDS,
       availableFields: describe

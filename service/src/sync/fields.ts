@@ -74,7 +74,11 @@ export interface ResolvedField {
   column: PersonColumn;
   marketoField: string | null;
   dataType: string | null;
+  /** The Marketo names looked for (the standard field's candidates). */
+  candidates: string[];
   warning: string | null;
+  /** `standard_field_missing` with the warning, so a page can word it in its own language; null without. */
+  warningCode: 'standard_field_missing' | null;
 }
 
 /** Where this instance keeps everything the sync reads: what the export and the REST calls ask for. */
@@ -103,9 +107,11 @@ export function resolveFields(describe: LeadFieldDescription[], ownerField: stri
       column: s.column,
       marketoField: found?.rest?.name ?? null,
       dataType: found?.dataType ?? null,
+      candidates: [...s.candidates],
       warning: found
         ? null
         : `This Marketo instance has no ${s.label} field (looked for ${s.candidates.join(', ')}); the column stays empty.`,
+      warningCode: found ? null : 'standard_field_missing',
     };
   });
   const request = new Set<string>(['id', 'createdAt', 'updatedAt']);

@@ -68,23 +68,38 @@ const SampleRow = Type.Object({
   extra: Type.Record(Type.String(), Type.Unknown()),
 });
 
+const WarningCode = <T extends string>(code: T) =>
+  Type.Union([Type.Literal(code), Type.Null()], {
+    description: `${code} when there is a warning (pages word it by this code; \`warning\` is the English text), else null`,
+  });
+
 const Preview = Type.Object({
   standardFields: Type.Array(
     Type.Object({
-      key: Type.String(),
+      key: Type.String({
+        description: 'Stable name of the standard field (firstName, lastName, salesforceContactId, …)',
+      }),
       label: Type.String(),
       marketoField: NullableString({ description: 'The Marketo REST field read in this instance' }),
       dataType: NullableString(),
+      candidates: Type.Array(Type.String(), { description: 'The Marketo REST names looked for, most usual first' }),
       warning: NullableString(),
+      warningCode: WarningCode('standard_field_missing'),
     }),
   ),
-  ownerField: Type.Object({ marketoField: Type.String(), dataType: NullableString(), warning: NullableString() }),
+  ownerField: Type.Object({
+    marketoField: Type.String(),
+    dataType: NullableString(),
+    warning: NullableString(),
+    warningCode: WarningCode('owner_field_missing'),
+  }),
   extraFields: Type.Array(
     Type.Object({
       marketoField: Type.String(),
       displayName: Type.String(),
       dataType: Type.String(),
       warning: NullableString(),
+      warningCode: WarningCode('extra_field_missing'),
     }),
   ),
   maxExtraFields: Type.Integer(),
@@ -92,7 +107,10 @@ const Preview = Type.Object({
     Type.Object({ marketoField: Type.String(), displayName: Type.String(), dataType: Type.String() }),
   ),
   qualifyingCount: NullableInteger(),
-  countSource: Type.Union([Type.Literal('synced'), Type.Literal('unavailable')]),
+  countSource: Type.Union([Type.Literal('synced'), Type.Literal('unavailable')], {
+    description:
+      'synced: qualifyingCount counts the synced copy; unavailable: no count before the initial load (countNote says so in English)',
+  }),
   countNote: Type.String(),
   sampleScanned: Type.Integer(),
   sampleQualifying: Type.Integer(),

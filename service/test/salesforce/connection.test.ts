@@ -414,8 +414,28 @@ describe('Salesforce connection (step 2) with jsforce against the emulator', () 
     // A fallback owner who was deactivated since shows as a warning.
     sf.setUserActive(rep.id, false);
     const later = (await api(account, 'GET', '/connections/salesforce/customizations')).json();
-    assert.ok(later.salesforce.warnings.some((w: { code: string }) => w.code === 'fallback_owner_inactive'));
+    type Warning = { code: string; setting: string; value: string | null; ownerName?: string | null };
+    const inactive = later.salesforce.warnings.find((w: Warning) => w.code === 'fallback_owner_inactive');
+    // The name comes with the code, so a page words the warning in its own language; the English message stays.
+    assert.deepEqual(
+      { setting: inactive.setting, value: inactive.value, ownerName: inactive.ownerName },
+      { setting: 'taskOwner.fallbackUserId', value: rep.id, ownerName: `${rep.firstName} ${rep.lastName}` },
+    );
+    assert.match(inactive.message, new RegExp(`${rep.firstName} ${rep.lastName} is no longer active`));
+    assert.ok(later.salesforce.warnings.filter((w: Warning) => w !== inactive).every((w: Warning) => !('ownerName' in w)));
     sf.setUserActive(rep.id, true);
+
+    // A fallback owner who no longer exists: the same code, without a name.
+    const at = sf.org.users.indexOf(rep);
+    sf.org.users.splice(at, 1);
+    try {
+      const gone = (await api(account, 'GET', '/connections/salesforce/customizations')).json();
+      const missing = gone.salesforce.warnings.find((w: Warning) => w.code === 'fallback_owner_inactive');
+      assert.equal(missing.ownerName, null);
+      assert.match(missing.message, /no longer exists/);
+    } finally {
+      sf.org.users.splice(at, 0, rep);
+    }
   });
 
   it('refuses customizations an org cannot take, with clear errors', async () => {

@@ -77,9 +77,19 @@ describe('data sync: preview, initial load, incremental, status, admin actions',
       source: 'leadSource',
     });
     assert.ok(
-      body.standardFields.every((f: { warning: string | null; dataType: string }) => f.warning === null && f.dataType),
+      body.standardFields.every(
+        (f: { warning: string | null; warningCode: string | null; dataType: string }) =>
+          f.warning === null && f.warningCode === null && f.dataType,
+      ),
     );
+    const candidates = Object.fromEntries(
+      body.standardFields.map((f: { key: string; candidates: string[] }) => [f.key, f.candidates]),
+    );
+    assert.deepEqual(candidates.salesforceOpportunityId, ['sfdcOpptyId', 'sfdcOpportunityId']);
+    assert.deepEqual(candidates.phone, ['phone', 'mainPhone']);
     assert.equal(body.ownerField.marketoField, 'sfdcLeadOwnerId');
+    assert.equal(body.ownerField.warningCode, null);
+    assert.equal(body.countSource, 'unavailable');
     assert.equal(body.sample.length, 10);
     assert.ok(body.sample.every((s: { ownerId: string | null }) => s.ownerId));
     assert.equal(body.qualifyingCount, null);
@@ -108,6 +118,44 @@ describe('data sync: preview, initial load, incremental, status, admin actions',
       ['industry', 'unsubscribed'],
     );
     assert.equal(typeof again.sample[0].extra.unsubscribed, 'boolean');
+    assert.ok(again.extraFields.every((e: { warningCode: string | null }) => e.warningCode === null));
+  });
+
+  it('codes the owner and extra field warnings next to their English text', async () => {
+    // Fields that were in Marketo when saved and are gone now: the settings table is written directly, as the
+    // settings route refuses unknown fields.
+    const saved = await sql<{
+      owner_field: string;
+      extra_fields: unknown;
+    }>`select owner_field, extra_fields from sync_settings where account_id = ${account.accountId}`.execute(
+      runtime.database.db,
+    );
+    const before = saved.rows[0]!;
+    const gone = JSON.stringify([
+      { name: 'industry', dataType: 'string' },
+      { name: 'goneField', dataType: 'string' },
+    ]);
+    await sql`update sync_settings set owner_field = 'goneOwnerId', extra_fields = ${gone}
+      where account_id = ${account.accountId}`.execute(runtime.database.db);
+    try {
+      const res = await api(account, 'GET', '/sync/fields');
+      assert.equal(res.statusCode, 200, res.body);
+      const body = res.json();
+      assert.equal(body.ownerField.marketoField, 'goneOwnerId');
+      assert.equal(body.ownerField.warningCode, 'owner_field_missing');
+      assert.match(body.ownerField.warning, /no "goneOwnerId" field/);
+      assert.deepEqual(
+        body.extraFields.map((e: { marketoField: string; warningCode: string | null }) => [e.marketoField, e.warningCode]),
+        [
+          ['industry', null],
+          ['goneField', 'extra_field_missing'],
+        ],
+      );
+      assert.match(body.extraFields[1].warning, /"goneField" is no longer in this Marketo instance/);
+    } finally {
+      await sql`update sync_settings set owner_field = ${before.owner_field}, extra_fields = ${JSON.stringify(before.extra_fields)}
+        where account_id = ${account.accountId}`.execute(runtime.database.db);
+    }
   });
 
   it('initial load: every qualifying person exactly once, with the right fields; duplicates by e-mail stay two; contact wins', async () => {

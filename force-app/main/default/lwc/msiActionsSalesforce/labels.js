@@ -46,6 +46,14 @@ import fallbackUser from '@salesforce/label/c.MSI_Customizations_Fallback_User';
 import save from '@salesforce/label/c.MSI_Customizations_Save';
 import savedToast from '@salesforce/label/c.MSI_Customizations_Saved_Toast';
 import warnings from '@salesforce/label/c.MSI_Customizations_Warnings';
+import warningTypeFieldMissing from '@salesforce/label/c.MSI_Customizations_Warning_Type_Field_Missing';
+import warningTypeMissing from '@salesforce/label/c.MSI_Customizations_Warning_Type_Missing';
+import warningTypeInactive from '@salesforce/label/c.MSI_Customizations_Warning_Type_Inactive';
+import warningOwnerInactive from '@salesforce/label/c.MSI_Customizations_Warning_Owner_Inactive';
+import warningOwnerMissing from '@salesforce/label/c.MSI_Customizations_Warning_Owner_Missing';
+import kindEmail from '@salesforce/label/c.MSI_Customizations_Kind_Email';
+import kindCall from '@salesforce/label/c.MSI_Customizations_Kind_Call';
+import kindReply from '@salesforce/label/c.MSI_Customizations_Kind_Reply';
 import optionalFields from '@salesforce/label/c.MSI_Customizations_Optional_Fields';
 import fieldPresent from '@salesforce/label/c.MSI_Customizations_Field_Present';
 import fieldMissing from '@salesforce/label/c.MSI_Customizations_Field_Missing';
@@ -102,6 +110,14 @@ export const LABELS = {
   save,
   savedToast,
   warnings,
+  warningTypeFieldMissing,
+  warningTypeMissing,
+  warningTypeInactive,
+  warningOwnerInactive,
+  warningOwnerMissing,
+  kindEmail,
+  kindCall,
+  kindReply,
   optionalFields,
   fieldPresent,
   fieldMissing,

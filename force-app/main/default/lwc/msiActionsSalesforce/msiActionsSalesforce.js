@@ -18,7 +18,7 @@ import { LABELS } from './labels';
  * @typedef {{ logged: { emails: boolean, calls: boolean, reminderTasks: boolean },
  *   taskTypes: { email: string, call: string, reply: string }, subjectPrefix: string,
  *   leadContactPrecedence: 'contact'|'lead', taskOwner: { mode: 'rep'|'fallback_user', fallbackUserId: string|null } }} Settings
- * @typedef {{ code: string, setting: string, value: string|null, message: string }} Warning
+ * @typedef {{ code: string, setting: string, value: string|null, message: string, ownerName?: string|null }} Warning
  * @typedef {{ settings: Settings, salesforce?: { taskTypeValues: string[], warnings: Warning[],
  *   optionalFields: { name: string, label: string|null, present: boolean }[] }|null,
  *   salesforceError?: { code: string, message: string, hint: string }|null }} Customizations
@@ -27,6 +27,12 @@ import { LABELS } from './labels';
 const LOGIN_PRODUCTION = 'https://login.salesforce.com';
 const LOGIN_SANDBOX = 'https://test.salesforce.com';
 const LOGIN_MY_DOMAIN = 'myDomain';
+
+/** The activity kinds of the Task Type settings (`taskTypes.email`, ...) -> the label that names them in a sentence. */
+const KIND_LABELS = { email: 'kindEmail', call: 'kindCall', reply: 'kindReply' };
+
+/** @param {object} object @param {string|null|undefined} key */
+const has = (object, key) => !!key && Object.prototype.hasOwnProperty.call(object, key);
 
 /**
  * Setup step 2: connect the Actions account to Salesforce (Connect opens Salesforce's authorize page, which
@@ -172,8 +178,37 @@ export default class MsiActionsSalesforce extends LightningElement {
   get warnings() {
     return (this.customizations?.salesforce?.warnings || []).map((warning, index) => ({
       key: `${warning.setting}-${index}`,
-      message: warning.message,
+      message: this.warningText(warning),
     }));
+  }
+
+  /**
+   * A warning about the org in the user's language, by the service's code: the Task Type value and the kind it is
+   * for, or the fallback owner's name. A code this package does not know yet, or a warning without what its label
+   * needs, shows the service's (English) message.
+   * @param {Warning} warning
+   * @returns {string}
+   */
+  warningText(warning) {
+    const labels = this.labels;
+    const fallback = warning.message || '';
+    switch (warning.code) {
+      case 'task_type_field_missing':
+        return labels.warningTypeFieldMissing;
+      case 'task_type_missing':
+      case 'task_type_inactive': {
+        const kind = /^taskTypes\.(\w+)$/.exec(warning.setting || '')?.[1];
+        if (!has(KIND_LABELS, kind) || !warning.value) return fallback;
+        const label = warning.code === 'task_type_missing' ? labels.warningTypeMissing : labels.warningTypeInactive;
+        return formatLabel(label, warning.value, labels[KIND_LABELS[kind]]);
+      }
+      case 'fallback_owner_inactive':
+        if (warning.ownerName) return formatLabel(labels.warningOwnerInactive, warning.ownerName);
+        // null: the user no longer exists; left out: an answer from before the service sent the name.
+        return warning.ownerName === null ? labels.warningOwnerMissing : fallback;
+      default:
+        return fallback;
+    }
   }
 
   get hasWarnings() {

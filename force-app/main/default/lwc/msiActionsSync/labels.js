@@ -11,6 +11,24 @@ import columnType from '@salesforce/label/c.MSI_Sync_Column_Type';
 import columnWarning from '@salesforce/label/c.MSI_Sync_Column_Warning';
 import ownerRow from '@salesforce/label/c.MSI_Sync_Owner_Row';
 import extraRow from '@salesforce/label/c.MSI_Sync_Extra_Row';
+import fieldFirstName from '@salesforce/label/c.MSI_Sync_Field_First_Name';
+import fieldLastName from '@salesforce/label/c.MSI_Sync_Field_Last_Name';
+import fieldSalesforceContactId from '@salesforce/label/c.MSI_Sync_Field_Salesforce_Contact_Id';
+import fieldSalesforceLeadId from '@salesforce/label/c.MSI_Sync_Field_Salesforce_Lead_Id';
+import fieldSalesforceAccountId from '@salesforce/label/c.MSI_Sync_Field_Salesforce_Account_Id';
+import fieldSalesforceOpportunityId from '@salesforce/label/c.MSI_Sync_Field_Salesforce_Opportunity_Id';
+import fieldMarketoId from '@salesforce/label/c.MSI_Sync_Field_Marketo_Id';
+import fieldCompany from '@salesforce/label/c.MSI_Sync_Field_Company';
+import fieldTitle from '@salesforce/label/c.MSI_Sync_Field_Title';
+import fieldEmail from '@salesforce/label/c.MSI_Sync_Field_Email';
+import fieldPhone from '@salesforce/label/c.MSI_Sync_Field_Phone';
+import fieldLinkedinUrl from '@salesforce/label/c.MSI_Sync_Field_Linkedin_Url';
+import fieldSource from '@salesforce/label/c.MSI_Sync_Field_Source';
+import warningStandardMissing from '@salesforce/label/c.MSI_Sync_Warning_Standard_Missing';
+import warningOwnerMissing from '@salesforce/label/c.MSI_Sync_Warning_Owner_Missing';
+import warningExtraMissing from '@salesforce/label/c.MSI_Sync_Warning_Extra_Missing';
+import countNoteSynced from '@salesforce/label/c.MSI_Sync_Count_Note_Synced';
+import countNoteUnavailable from '@salesforce/label/c.MSI_Sync_Count_Note_Unavailable';
 import qualifying from '@salesforce/label/c.MSI_Sync_Qualifying';
 import sample from '@salesforce/label/c.MSI_Sync_Sample';
 import sampleText from '@salesforce/label/c.MSI_Sync_Sample_Text';
@@ -137,6 +155,24 @@ export const LABELS = {
     columnWarning,
     ownerRow,
     extraRow,
+    fieldFirstName,
+    fieldLastName,
+    fieldSalesforceContactId,
+    fieldSalesforceLeadId,
+    fieldSalesforceAccountId,
+    fieldSalesforceOpportunityId,
+    fieldMarketoId,
+    fieldCompany,
+    fieldTitle,
+    fieldEmail,
+    fieldPhone,
+    fieldLinkedinUrl,
+    fieldSource,
+    warningStandardMissing,
+    warningOwnerMissing,
+    warningExtraMissing,
+    countNoteSynced,
+    countNoteUnavailable,
     qualifying,
     sample,
     sampleText,

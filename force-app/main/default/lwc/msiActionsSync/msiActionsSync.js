@@ -25,10 +25,12 @@ import { LABELS } from './labels';
  *   nextIncrementalAt: string|null, errors: { at: string, step: string, code: string, message: string }[] }} Run
  * @typedef {{ phase: Phase, marketoConnected: boolean, marketoCallsToday: number, marketoDailyQuota: number|null,
  *   intervalSeconds: number, people: { active: number, removed: number }, run: Run|null }} SyncStatus
- * @typedef {{ key: string, label: string, marketoField: string|null, dataType: string|null, warning: string|null }} StandardField
+ * @typedef {{ key: string, label: string, marketoField: string|null, dataType: string|null, candidates?: string[],
+ *   warning: string|null, warningCode?: string|null }} StandardField
  * @typedef {{ standardFields: StandardField[],
- *   ownerField: { marketoField: string, dataType: string|null, warning: string|null },
- *   extraFields: { marketoField: string, displayName: string, dataType: string, warning: string|null }[],
+ *   ownerField: { marketoField: string, dataType: string|null, warning: string|null, warningCode?: string|null },
+ *   extraFields: { marketoField: string, displayName: string, dataType: string, warning: string|null,
+ *     warningCode?: string|null }[],
  *   maxExtraFields: number, availableFields: { marketoField: string, displayName: string, dataType: string }[],
  *   qualifyingCount: number|null, countSource: 'synced'|'unavailable', countNote: string, sampleScanned: number,
  *   sampleQualifying: number, sample: Record<string, any>[] }} Preview
@@ -58,6 +60,39 @@ const ERROR_LABELS = {
     marketo_unknown_host: 'errorUnreachable',
     1029: 'errorExportLimit'
 };
+
+/** The service's standard field keys (its STANDARD_FIELDS) -> the label that names the field. */
+const STANDARD_FIELD_LABELS = {
+    firstName: 'fieldFirstName',
+    lastName: 'fieldLastName',
+    salesforceContactId: 'fieldSalesforceContactId',
+    salesforceLeadId: 'fieldSalesforceLeadId',
+    salesforceAccountId: 'fieldSalesforceAccountId',
+    salesforceOpportunityId: 'fieldSalesforceOpportunityId',
+    marketoId: 'fieldMarketoId',
+    company: 'fieldCompany',
+    title: 'fieldTitle',
+    email: 'fieldEmail',
+    phone: 'fieldPhone',
+    linkedinUrl: 'fieldLinkedinUrl',
+    source: 'fieldSource'
+};
+
+/** The codes the service sends with a field's warning -> the label that words it. */
+const WARNING_LABELS = {
+    standard_field_missing: 'warningStandardMissing',
+    owner_field_missing: 'warningOwnerMissing',
+    extra_field_missing: 'warningExtraMissing'
+};
+
+/** Where the qualifying count comes from (`countSource`) -> the label that says so. */
+const COUNT_NOTES = {
+    synced: 'countNoteSynced',
+    unavailable: 'countNoteUnavailable'
+};
+
+/** @param {object} object @param {string|null|undefined} key */
+const has = (object, key) => !!key && Object.prototype.hasOwnProperty.call(object, key);
 
 /** How often the page reads the status while the initial load runs. */
 export const POLL_MS = 3000;
@@ -225,20 +260,24 @@ export default class MsiActionsSync extends LightningElement {
     get fieldRows() {
         const preview = this.preview;
         if (!preview) return [];
-        const rows = (preview.standardFields || []).map((field) => ({
-            key: `std-${field.key}`,
-            label: field.label,
-            marketoField: field.marketoField || this.labels.notAvailable,
-            dataType: field.dataType || '',
-            warning: field.warning || ''
-        }));
+        const rows = (preview.standardFields || []).map((field) => {
+            const label = this.standardFieldLabel(field);
+            const candidates = Array.isArray(field.candidates) ? field.candidates.join(', ') : '';
+            return {
+                key: `std-${field.key}`,
+                label,
+                marketoField: field.marketoField || this.labels.notAvailable,
+                dataType: field.dataType || '',
+                warning: this.fieldWarning(field, label, candidates)
+            };
+        });
         if (preview.ownerField) {
             rows.push({
                 key: 'owner',
                 label: this.labels.ownerRow,
                 marketoField: preview.ownerField.marketoField,
                 dataType: preview.ownerField.dataType || '',
-                warning: preview.ownerField.warning || ''
+                warning: this.fieldWarning(preview.ownerField, preview.ownerField.marketoField)
             });
         }
         for (const field of preview.extraFields || []) {
@@ -247,10 +286,32 @@ export default class MsiActionsSync extends LightningElement {
                 label: formatLabel(this.labels.extraRow, field.displayName),
                 marketoField: field.marketoField,
                 dataType: field.dataType,
-                warning: field.warning || ''
+                warning: this.fieldWarning(field, field.marketoField)
             });
         }
         return rows;
+    }
+
+    /**
+     * A standard field's name in the user's language, by its key; a field this package does not know yet shows the
+     * service's (English) label.
+     * @param {StandardField} field
+     * @returns {string}
+     */
+    standardFieldLabel(field) {
+        return has(STANDARD_FIELD_LABELS, field.key) ? this.labels[STANDARD_FIELD_LABELS[field.key]] : field.label;
+    }
+
+    /**
+     * A field's warning in the user's language, by the code the service sends with it, its placeholders filled with
+     * `values`; the service's (English) warning for a code this package does not know yet, or when a value is missing.
+     * @param {{ warning?: string|null, warningCode?: string|null }} field
+     * @param {...(string|null|undefined)} values
+     * @returns {string}
+     */
+    fieldWarning(field, ...values) {
+        if (!has(WARNING_LABELS, field.warningCode) || values.some((value) => !value)) return field.warning || '';
+        return formatLabel(this.labels[WARNING_LABELS[field.warningCode]], ...values);
     }
 
     get qualifyingText() {
@@ -258,8 +319,10 @@ export default class MsiActionsSync extends LightningElement {
         return count === null || count === undefined ? this.labels.notAvailable : String(count);
     }
 
+    /** Where the qualifying count comes from, by `countSource`; the service's note for a source not known here. */
     get countNote() {
-        return this.preview?.countNote || '';
+        const source = this.preview?.countSource;
+        return has(COUNT_NOTES, source) ? this.labels[COUNT_NOTES[source]] : this.preview?.countNote || '';
     }
 
     get sampleText() {

@@ -10,6 +10,11 @@ import updateSalesforceCustomizations from '@salesforce/apex/MsiActionsSetupCont
 import CONNECTED from '@salesforce/label/c.MSI_Salesforce_Connected';
 import NOT_CONNECTED from '@salesforce/label/c.MSI_Salesforce_Not_Connected';
 import BROKEN from '@salesforce/label/c.MSI_Salesforce_Broken';
+import TYPE_FIELD_MISSING from '@salesforce/label/c.MSI_Customizations_Warning_Type_Field_Missing';
+import OWNER_MISSING from '@salesforce/label/c.MSI_Customizations_Warning_Owner_Missing';
+import KIND_EMAIL from '@salesforce/label/c.MSI_Customizations_Kind_Email';
+import KIND_CALL from '@salesforce/label/c.MSI_Customizations_Kind_Call';
+import KIND_REPLY from '@salesforce/label/c.MSI_Customizations_Kind_Reply';
 
 jest.mock('@salesforce/apex/MsiActionsSetupController.getSalesforceAuthorizeUrl', () => ({ default: jest.fn() }), {
   virtual: true,
@@ -30,6 +35,22 @@ jest.mock('@salesforce/apex/MsiActionsSetupController.updateSalesforceCustomizat
   virtual: true,
 });
 jest.mock('@salesforce/label/c.MSI_Salesforce_Api_Usage_Text', () => ({ default: '{0} of {1}' }), { virtual: true });
+// The warnings' labels with placeholders get their English text here, so the formatting is tested too.
+jest.mock(
+  '@salesforce/label/c.MSI_Customizations_Warning_Type_Missing',
+  () => ({ default: '"{0}" (the Task Type for {1}) is not a value of the Task Type picklist.' }),
+  { virtual: true },
+);
+jest.mock(
+  '@salesforce/label/c.MSI_Customizations_Warning_Type_Inactive',
+  () => ({ default: '"{0}" (the Task Type for {1}) is an inactive value of the Task Type picklist.' }),
+  { virtual: true },
+);
+jest.mock(
+  '@salesforce/label/c.MSI_Customizations_Warning_Owner_Inactive',
+  () => ({ default: 'The fallback Task owner {0} is no longer active in Salesforce.' }),
+  { virtual: true },
+);
 
 registerSa11yMatcher();
 
@@ -207,7 +228,9 @@ describe('c-msi-actions-salesforce', () => {
     });
     const { element, toasts } = render();
     await flushPromises();
-    expect($(element, '.warning').textContent).toContain('Reply is not a value');
+    expect($(element, '.warning').textContent).toBe(
+      `"Reply" (the Task Type for ${KIND_REPLY}) is not a value of the Task Type picklist.`,
+    );
     expect($(element, '.optional-fields').textContent).toContain('Call Duration (CallDurationInSeconds)');
     const reply = $(element, 'lightning-combobox[data-field="reply"]');
     expect(reply.options.map((o) => o.value)).toEqual(['Call', 'Email', 'Other', 'Reply']);
@@ -230,6 +253,73 @@ describe('c-msi-actions-salesforce', () => {
     });
     expect(toasts[0].variant).toBe('success');
     expect($(element, '.warnings')).toBeNull();
+  });
+
+  it('words each warning code in labels with its value, kind and owner name', async () => {
+    getSalesforceConnection.mockResolvedValue(CONNECTION);
+    const warning = (code, setting, value, extra = {}) => ({
+      code,
+      setting,
+      value,
+      message: `English ${code}`,
+      ...extra,
+    });
+    getSalesforceCustomizations.mockResolvedValue({
+      ...CUSTOMIZATIONS,
+      salesforce: {
+        ...CUSTOMIZATIONS.salesforce,
+        warnings: [
+          warning('task_type_field_missing', 'taskTypes', null),
+          warning('task_type_missing', 'taskTypes.email', 'E-mail'),
+          warning('task_type_inactive', 'taskTypes.call', 'Phone'),
+          warning('task_type_inactive', 'taskTypes.reply', 'Answer'),
+          warning('fallback_owner_inactive', 'taskOwner.fallbackUserId', '005000000000001AAA', {
+            ownerName: 'Ada Admin',
+          }),
+          warning('fallback_owner_inactive', 'taskOwner.fallbackUserId', '005000000000002AAA', { ownerName: null }),
+        ],
+      },
+    });
+    const { element } = render();
+    await flushPromises();
+    expect(Array.from(element.shadowRoot.querySelectorAll('.warning')).map((li) => li.textContent)).toEqual([
+      TYPE_FIELD_MISSING,
+      `"E-mail" (the Task Type for ${KIND_EMAIL}) is not a value of the Task Type picklist.`,
+      `"Phone" (the Task Type for ${KIND_CALL}) is an inactive value of the Task Type picklist.`,
+      `"Answer" (the Task Type for ${KIND_REPLY}) is an inactive value of the Task Type picklist.`,
+      'The fallback Task owner Ada Admin is no longer active in Salesforce.',
+      OWNER_MISSING,
+    ]);
+    await expect(element).toBeAccessible();
+  });
+
+  it("shows the service's message for a code it does not know, or a warning without what its label needs", async () => {
+    getSalesforceConnection.mockResolvedValue(CONNECTION);
+    getSalesforceCustomizations.mockResolvedValue({
+      ...CUSTOMIZATIONS,
+      salesforce: {
+        ...CUSTOMIZATIONS.salesforce,
+        warnings: [
+          { code: 'task_subject_too_long', setting: 'subjectPrefix', value: 'MSI', message: 'The prefix is too long.' },
+          // A kind this package does not know yet.
+          { code: 'task_type_missing', setting: 'taskTypes.meeting', value: 'Meeting', message: 'Meeting is missing.' },
+          // An answer from before the service sent the owner's name.
+          {
+            code: 'fallback_owner_inactive',
+            setting: 'taskOwner.fallbackUserId',
+            value: '005000000000001AAA',
+            message: 'The fallback Task owner Ada Admin is no longer active in Salesforce.',
+          },
+        ],
+      },
+    });
+    const { element } = render();
+    await flushPromises();
+    expect(Array.from(element.shadowRoot.querySelectorAll('.warning')).map((li) => li.textContent)).toEqual([
+      'The prefix is too long.',
+      'Meeting is missing.',
+      'The fallback Task owner Ada Admin is no longer active in Salesforce.',
+    ]);
   });
 
   it('says why Salesforce could not be checked once, without repeating a hint that is the message', async () => {

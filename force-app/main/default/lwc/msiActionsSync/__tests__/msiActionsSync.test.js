@@ -23,6 +23,12 @@ import STEP_PLAN from '@salesforce/label/c.MSI_Sync_Step_Plan';
 import ERROR_EXPORT_LIMIT from '@salesforce/label/c.MSI_Sync_Error_Export_Limit';
 import ERROR_DAILY_QUOTA from '@salesforce/label/c.MSI_Sync_Error_Daily_Quota';
 import WAITING_QUOTA from '@salesforce/label/c.MSI_Sync_Waiting_Quota';
+import FIELD_EMAIL from '@salesforce/label/c.MSI_Sync_Field_Email';
+import FIELD_COMPANY from '@salesforce/label/c.MSI_Sync_Field_Company';
+import FIELD_LINKEDIN_URL from '@salesforce/label/c.MSI_Sync_Field_Linkedin_Url';
+import FIELD_SALESFORCE_OPPORTUNITY_ID from '@salesforce/label/c.MSI_Sync_Field_Salesforce_Opportunity_Id';
+import COUNT_NOTE_SYNCED from '@salesforce/label/c.MSI_Sync_Count_Note_Synced';
+import COUNT_NOTE_UNAVAILABLE from '@salesforce/label/c.MSI_Sync_Count_Note_Unavailable';
 
 const mockPreview = require('./data/preview.json');
 const mockStatus = require('./data/status.json');
@@ -52,6 +58,17 @@ jest.mock('@salesforce/label/c.MSI_Sync_Lag_Text', () => ({ default: '{0} second
 jest.mock('@salesforce/label/c.MSI_Sync_People_Text', () => ({ default: '{0} active, {1} removed' }), { virtual: true });
 jest.mock('@salesforce/label/c.MSI_Sync_Step_Window', () => ({ default: 'Window {0}' }), { virtual: true });
 jest.mock('@salesforce/label/c.MSI_Sync_Waiting', () => ({ default: 'Waiting for Marketo until {0}. {1}' }), {
+    virtual: true
+});
+jest.mock(
+    '@salesforce/label/c.MSI_Sync_Warning_Standard_Missing',
+    () => ({ default: 'No {0} field in this Marketo (looked for {1}).' }),
+    { virtual: true }
+);
+jest.mock('@salesforce/label/c.MSI_Sync_Warning_Owner_Missing', () => ({ default: 'No "{0}" owner field in Marketo.' }), {
+    virtual: true
+});
+jest.mock('@salesforce/label/c.MSI_Sync_Warning_Extra_Missing', () => ({ default: '"{0}" is gone from Marketo.' }), {
     virtual: true
 });
 
@@ -140,10 +157,19 @@ describe('c-msi-actions-sync', () => {
         // Three standard fields, the owner field and one extra field.
         expect(rows).toHaveLength(5);
         expect(rows[0].querySelector('.marketo-field').textContent).toBe('email');
-        expect(rows[2].querySelector('.field-warning').textContent).toBe('This instance has no LinkedIn field');
+        // Standard fields and their warnings in labels, by the service's key and code.
+        expect(rows.slice(0, 3).map((row) => row.querySelector('th').textContent)).toEqual([
+            FIELD_EMAIL,
+            FIELD_COMPANY,
+            FIELD_LINKEDIN_URL
+        ]);
+        expect(rows[0].querySelector('.field-warning').textContent).toBe('');
+        expect(rows[2].querySelector('.field-warning').textContent).toBe(
+            `No ${FIELD_LINKEDIN_URL} field in this Marketo (looked for linkedInUrl, linkedinUrl).`
+        );
         expect($(element, 'tr[data-key="owner"] .marketo-field').textContent).toBe('sfdcLeadOwnerId');
         expect($(element, 'tr[data-key="extra-industry"]').textContent).toContain('Extra: Industry');
-        expect($(element, '.count-note').textContent).toBe('Known once the first sync has read everyone.');
+        expect($(element, '.count-note').textContent).toBe(COUNT_NOTE_UNAVAILABLE);
         expect($(element, '.sample-text').textContent).toBe('2 of the 50 people read qualify');
         const sample = $$(element, '.sample-table tbody tr');
         expect(sample).toHaveLength(2);
@@ -158,6 +184,120 @@ describe('c-msi-actions-sync', () => {
         expect(extra.options.map((o) => o.value)).toEqual(['industry', 'leadScore']);
         expect($(element, '.interval').value).toBe(60);
         expect($(element, '.caution-before').textContent).toBe(CAUTION);
+    });
+
+    it('words the owner and extra field warnings and the synced count note in labels', async () => {
+        getSyncStatus.mockResolvedValue(NOT_STARTED);
+        previewSyncFields.mockResolvedValue({
+            ...mockPreview,
+            standardFields: [
+                {
+                    key: 'salesforceOpportunityId',
+                    label: 'Salesforce opportunity ID',
+                    marketoField: 'sfdcOpptyId',
+                    dataType: 'string',
+                    candidates: ['sfdcOpptyId', 'sfdcOpportunityId'],
+                    warning: null,
+                    warningCode: null
+                }
+            ],
+            ownerField: {
+                marketoField: 'goneOwnerId',
+                dataType: null,
+                warning: 'This Marketo instance has no "goneOwnerId" field: no person would qualify.',
+                warningCode: 'owner_field_missing'
+            },
+            extraFields: [
+                {
+                    marketoField: 'goneField',
+                    displayName: 'goneField',
+                    dataType: 'string',
+                    warning: '"goneField" is no longer in this Marketo instance; it will not sync.',
+                    warningCode: 'extra_field_missing'
+                }
+            ],
+            qualifyingCount: 42,
+            countSource: 'synced',
+            countNote: 'People with an owner in the synced copy.'
+        });
+        getSyncSettings.mockResolvedValue(SETTINGS);
+        const { element } = render();
+        await flushPromises();
+        $(element, '.open-preview').click();
+        await flushPromises();
+        expect($(element, 'tr[data-key="std-salesforceOpportunityId"] th').textContent).toBe(
+            FIELD_SALESFORCE_OPPORTUNITY_ID
+        );
+        expect($(element, 'tr[data-key="owner"] .field-warning').textContent).toBe('No "goneOwnerId" owner field in Marketo.');
+        expect($(element, 'tr[data-key="extra-goneField"] .field-warning').textContent).toBe('"goneField" is gone from Marketo.');
+        expect($(element, '.qualifying').textContent).toBe('42');
+        expect($(element, '.count-note').textContent).toBe(COUNT_NOTE_SYNCED);
+        await expect(element).toBeAccessible();
+    });
+
+    it("keeps the service's English for a field key, warning code or count source this package does not know", async () => {
+        getSyncStatus.mockResolvedValue(NOT_STARTED);
+        previewSyncFields.mockResolvedValue({
+            ...mockPreview,
+            standardFields: [
+                {
+                    key: 'mobilePhone',
+                    label: 'Mobile phone',
+                    marketoField: null,
+                    dataType: null,
+                    candidates: ['mobilePhone'],
+                    warning: 'This Marketo instance has no Mobile phone field; the column stays empty.',
+                    warningCode: 'standard_field_renamed'
+                },
+                // An answer from before the service sent codes: its text.
+                {
+                    key: 'linkedinUrl',
+                    label: 'LinkedIn URL',
+                    marketoField: null,
+                    dataType: null,
+                    warning: 'This Marketo instance has no LinkedIn URL field; the column stays empty.'
+                },
+                // A known code without the candidates its label needs: the text.
+                {
+                    key: 'phone',
+                    label: 'Phone number',
+                    marketoField: null,
+                    dataType: null,
+                    candidates: [],
+                    warning: 'This Marketo instance has no Phone number field; the column stays empty.',
+                    warningCode: 'standard_field_missing'
+                }
+            ],
+            ownerField: {
+                marketoField: 'goneOwnerId',
+                dataType: null,
+                warning: 'This Marketo instance has no "goneOwnerId" field: no person would qualify.',
+                warningCode: 'owner_field_unreadable'
+            },
+            extraFields: [],
+            countSource: 'estimated',
+            countNote: 'Estimated from a sample.'
+        });
+        getSyncSettings.mockResolvedValue(SETTINGS);
+        const { element } = render();
+        await flushPromises();
+        $(element, '.open-preview').click();
+        await flushPromises();
+        const rows = $$(element, '.fields-table tbody tr');
+        expect(rows[0].querySelector('th').textContent).toBe('Mobile phone');
+        expect(rows[0].querySelector('.field-warning').textContent).toBe(
+            'This Marketo instance has no Mobile phone field; the column stays empty.'
+        );
+        expect(rows[1].querySelector('.field-warning').textContent).toBe(
+            'This Marketo instance has no LinkedIn URL field; the column stays empty.'
+        );
+        expect(rows[2].querySelector('.field-warning').textContent).toBe(
+            'This Marketo instance has no Phone number field; the column stays empty.'
+        );
+        expect($(element, 'tr[data-key="owner"] .field-warning').textContent).toBe(
+            'This Marketo instance has no "goneOwnerId" field: no person would qualify.'
+        );
+        expect($(element, '.count-note').textContent).toBe('Estimated from a sample.');
     });
 
     it('saves the owner field, extra fields and interval, then shows the new preview', async () => {
