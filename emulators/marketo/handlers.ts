@@ -46,6 +46,8 @@ export interface HandlerLimits {
 
 const MAX_BATCH = 300;
 const MAX_FILTER_MATCHES = 1000;
+/** Activities (of every type) one Get Lead Activities / Lead Changes / Deleted Leads call goes through. */
+const ACTIVITIES_READ_PER_CALL = 300;
 const ATTRIBUTE_TYPES = new Set(['string', 'boolean', 'integer', 'float', 'link', 'email', 'currency', 'date', 'datetime', 'phone', 'text']);
 const DAY_MS = 86_400_000;
 
@@ -153,11 +155,15 @@ export class Handlers {
   private syncOne(raw: Record<string, unknown>, action: string, lookupField: string): Record<string, unknown> {
     const skip = (code: string, message: string) => ({ status: 'skipped', reasons: [{ code, message }] });
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return skip('1003', 'Invalid data');
+    // Marketo's lead id may only be sent with updateOnly, where it names the lead to update; with any
+    // other action a record carrying it is skipped instead of creating a lead.
+    const byId = raw.id !== undefined && raw.id !== null;
+    if (byId && action !== 'updateOnly') return skip('1003', 'Invalid data');
     const fields: Partial<LeadRecord> = {};
     for (const [name, value] of Object.entries(raw)) {
       const field = FIELD_BY_NAME.get(name);
       if (!field) return skip('1006', `Field '${name}' not found`);
-      if (name === lookupField && name === 'id') continue;
+      if (name === 'id') continue;
       if (value !== null && typeof value === 'object') return skip('1003', `Invalid value for field '${name}'`);
       const v = value as FieldValue;
       if (field.dataType === 'email' && v !== null && (typeof v !== 'string' || !/^[\x21-\x7e]+@[\x21-\x7e]+\.[\x21-\x7e]+$/.test(v))) {
@@ -169,6 +175,12 @@ export class Handlers {
       // Read-only and CRM-managed fields (ids, timestamps, sfdc*) are owned by Marketo and its CRM sync.
       if (field.readOnly) continue;
       fields[name] = field.dataType === 'boolean' && typeof v === 'string' ? v === 'true' : v;
+    }
+    if (byId) {
+      const id = Number(raw.id);
+      if (!Number.isInteger(id) || !this.db.get(id)) return skip('1004', 'Lead not found');
+      this.db.change(id, fields);
+      return { id, status: 'updated' };
     }
     const key = raw[lookupField];
     if (action === 'createDuplicate') {
@@ -219,7 +231,13 @@ export class Handlers {
     return { nextPageToken: encodeToken('A', this.db.positionAt(ms)) };
   }
 
-  /** Reads the activity stream from a paging token; Marketo may return short pages with moreResult. */
+  /**
+   * Reads the activity stream from a paging token as Marketo does: one call goes through at most 300
+   * activities of every type from the token's position, and returns those that match (at most
+   * batchSize). Sparse matches give short pages with moreResult: true; when none of the activities
+   * read match, the answer has no `result` member at all, only nextPageToken and moreResult (Adobe
+   * KB ka-29362).
+   */
   private readActivities(params: Params, accept: (a: ActivityEvent) => boolean, shape: (a: ActivityEvent) => Record<string, unknown>): Answer {
     const token = one(params, 'nextPageToken');
     if (!token) throw new ApiError('701', 'nextPageToken cannot be blank');
@@ -232,14 +250,15 @@ export class Handlers {
     const end = this.db.activityEnd;
     const result: Record<string, unknown>[] = [];
     let position = start;
-    // A bounded scan per call, like Marketo's: sparse matches give short pages with moreResult: true.
-    const scanLimit = position + 50_000;
+    const scanLimit = position + ACTIVITIES_READ_PER_CALL;
     for (; position < end && result.length < size && position < scanLimit; position++) {
       const a = this.db.activityAt(position);
       if (!a || !accept(a) || (leadFilter && !leadFilter.has(a.leadId))) continue;
       result.push(shape(a));
     }
-    return { result, nextPageToken: encodeToken('A', position), moreResult: position < end };
+    const answer: Answer = { nextPageToken: encodeToken('A', position), moreResult: position < end };
+    if (result.length > 0) answer.result = result;
+    return answer;
   }
 
   leadChanges(params: Params): Answer {

@@ -258,6 +258,108 @@ describe('Marketo emulator, spoken to directly', () => {
   });
 });
 
+describe('Marketo emulator: reading activities 300 at a time, as Marketo does', () => {
+  let e: MarketoEmulator;
+  let t: string;
+  let since: string;
+  before(async () => {
+    // 400 people: activity positions 1..400 are their New Lead activities.
+    e = await startMarketoEmulator({ people: 400, seed: 'activities' });
+    t = await token(e);
+    since = String((await get(e, '/rest/v1/activities/pagingtoken.json?sinceDatetime=2000-01-01T00:00:00Z', t)).body.nextPageToken);
+  });
+  after(() => e.close());
+
+  it('a call goes through at most 300 activities of any type; none matching gives no result member at all (KB ka-29362)', async () => {
+    e.deletePerson(10);
+    const first = await get(e, `/rest/v1/activities/deletedleads.json?nextPageToken=${since}`, t);
+    assert.deepEqual(Object.keys(first.body), ['requestId', 'success', 'nextPageToken', 'moreResult']);
+    assert.equal(first.body.success, true);
+    assert.equal(first.body.moreResult, true);
+    assert.notEqual(first.body.nextPageToken, since);
+    // The next 100 New Lead activities and the deletion.
+    const second = await get(e, `/rest/v1/activities/deletedleads.json?nextPageToken=${String(first.body.nextPageToken)}`, t);
+    assert.deepEqual((second.body.result as Array<{ leadId: number; activityTypeId: number }>).map((a) => [a.leadId, a.activityTypeId]), [[10, 37]]);
+    assert.equal(second.body.moreResult, false);
+    assert.ok(second.body.nextPageToken, 'activities always return a nextPageToken');
+    const none = await get(e, `/rest/v1/activities.json?activityTypeIds=99999&nextPageToken=${String(second.body.nextPageToken)}`, t);
+    assert.deepEqual(Object.keys(none.body), ['requestId', 'success', 'nextPageToken', 'moreResult']);
+    assert.equal(none.body.moreResult, false);
+  });
+
+  it('matching activities: at most 300 of the 300 read, fewer with batchSize; leadchanges and leadIds likewise', async () => {
+    const all = await get(e, `/rest/v1/activities.json?activityTypeIds=12&nextPageToken=${since}`, t);
+    const ids = (all.body.result as Array<{ leadId: number }>).map((a) => a.leadId);
+    assert.equal(ids.length, 299, 'positions 1..300 less the deleted person 10');
+    assert.equal(ids.at(-1), 300);
+    assert.equal(all.body.moreResult, true);
+    const two = await get(e, `/rest/v1/activities.json?activityTypeIds=12&batchSize=2&nextPageToken=${since}`, t);
+    assert.deepEqual((two.body.result as Array<{ leadId: number }>).map((a) => a.leadId), [1, 2]);
+    const after2 = await get(e, `/rest/v1/activities.json?activityTypeIds=12&batchSize=2&nextPageToken=${String(two.body.nextPageToken)}`, t);
+    assert.deepEqual((after2.body.result as Array<{ leadId: number }>).map((a) => a.leadId), [3, 4], 'the token resumes after the last activity returned');
+    // Lead 350's New Lead activity lies past the first 300: the first call has nothing for it.
+    const byLead = await get(e, `/rest/v1/activities/leadchanges.json?fields=title&leadIds=350&nextPageToken=${since}`, t);
+    assert.equal(byLead.body.result, undefined);
+    assert.equal(byLead.body.moreResult, true);
+    const next = await get(e, `/rest/v1/activities/leadchanges.json?fields=title&leadIds=350&nextPageToken=${String(byLead.body.nextPageToken)}`, t);
+    assert.deepEqual((next.body.result as Array<{ leadId: number }>).map((a) => a.leadId), [350]);
+  });
+
+  it('paging to the end reads every activity once, 300 per call', async () => {
+    const fresh = await startMarketoEmulator({ people: 1000, seed: 'paging' });
+    try {
+      const ft = await token(fresh);
+      fresh.changePerson(999, { title: 'Changed' });
+      let next = String((await get(fresh, '/rest/v1/activities/pagingtoken.json?sinceDatetime=2000-01-01T00:00:00Z', ft)).body.nextPageToken);
+      const seen: number[] = [];
+      let calls = 0;
+      for (;;) {
+        const page = await get(fresh, `/rest/v1/activities.json?activityTypeIds=13&nextPageToken=${next}`, ft);
+        calls++;
+        for (const a of (page.body.result as Array<{ leadId: number }> | undefined) ?? []) seen.push(a.leadId);
+        next = String(page.body.nextPageToken);
+        if (page.body.moreResult !== true) break;
+      }
+      assert.deepEqual(seen, [999]);
+      assert.equal(calls, 4, '1,001 activities, 300 per call');
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
+describe('Marketo emulator: Sync Leads and the lead id', () => {
+  let e: MarketoEmulator;
+  let t: string;
+  before(async () => {
+    e = await startMarketoEmulator({ people: 20, seed: 'sync-id' });
+    t = await token(e);
+  });
+  after(() => e.close());
+
+  const sync = async (body: unknown) =>
+    (await get(e, '/rest/v1/leads.json', t, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).body.result as Array<Record<string, unknown>>;
+
+  it('id with createOnly, createOrUpdate (the default) or createDuplicate: the record is skipped with 1003, no lead created', async () => {
+    const before = e.db.get(3)!;
+    for (const action of ['createOnly', 'createOrUpdate', 'createDuplicate', undefined]) {
+      const result = await sync({ ...(action ? { action } : {}), input: [{ id: 3, email: `new-${action ?? 'default'}@example.org`, title: 'X' }, { email: `plain-${action ?? 'default'}@example.org` }] });
+      assert.deepEqual(result[0], { status: 'skipped', reasons: [{ code: '1003', message: 'Invalid data' }] }, String(action));
+      assert.equal(result[1]!.status, 'created', 'the other records are still synced');
+      assert.deepEqual(e.db.findBy('email', `new-${action ?? 'default'}@example.org`), []);
+    }
+    assert.deepEqual(e.db.get(3), before, 'lead 3 untouched');
+  });
+
+  it('id with updateOnly names the lead to update, whatever the lookupField; an unknown id is 1004', async () => {
+    assert.deepEqual(await sync({ action: 'updateOnly', input: [{ id: 4, title: 'By id' }] }), [{ id: 4, status: 'updated' }]);
+    assert.equal(e.db.get(4)!.title, 'By id');
+    assert.deepEqual(await sync({ action: 'updateOnly', lookupField: 'id', input: [{ id: 5, title: 'By lookupField id' }] }), [{ id: 5, status: 'updated' }]);
+    assert.equal(e.db.get(5)!.title, 'By lookupField id');
+    assert.deepEqual(await sync({ action: 'updateOnly', input: [{ id: 99999, title: 'Nobody' }] }), [{ status: 'skipped', reasons: [{ code: '1004', message: 'Lead not found' }] }]);
+  });
+});
+
 describe('Marketo emulator: export files stored on disk (bulkFileDir)', () => {
   it('serves the same bytes as a generated file, with Range, and removes the files on close', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mkto-bulk-'));
