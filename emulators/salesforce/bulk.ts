@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseCsv, toCsv } from './csv.js';
-import { findField } from './schema.js';
+import { findField, isIdLookup, type FieldDef } from './schema.js';
 import { sfDateTime, type SaveResult } from './org.js';
 import { flatten, runQuery } from './query.js';
 import { SoqlError } from './soql.js';
@@ -34,8 +34,15 @@ export function registerBulkRoutes(api: FastifyInstance, state: EmulatorState) {
     if (!object || !object.createable) return jobError(reply, 400, 'INVALIDENTITY', `InvalidEntity : Entity '${body.object}' is not supported by the Bulk API.`);
     const operation = body.operation as IngestJob['operation'];
     if (!OPERATIONS.includes(operation)) return jobError(reply, 400, 'INVALIDJOB', `InvalidJob : Invalid operation: ${body.operation ?? ''}`);
-    if (operation === 'upsert' && !body.externalIdFieldName) {
-      return jobError(reply, 400, 'INVALIDJOB', 'InvalidJob : External ID was blank for Upsert. An External ID must be specified for Upsert.');
+    if (operation === 'upsert') {
+      if (!body.externalIdFieldName) {
+        return jobError(reply, 400, 'INVALIDJOB', 'InvalidJob : External ID was blank for Upsert. An External ID must be specified for Upsert.');
+      }
+      // The key must be the Id, a custom External ID field or a standard idLookup field (Email...).
+      const key = findField(object, body.externalIdFieldName);
+      if (!key || !isIdLookup(key)) {
+        return jobError(reply, 400, 'INVALIDJOB', `InvalidJob : Field name provided, ${body.externalIdFieldName} does not match an External ID, Salesforce Id, or indexed field for ${object.name}`);
+      }
     }
     if (body.contentType && body.contentType !== 'CSV') return jobError(reply, 400, 'INVALIDJOB', `InvalidJob : Invalid content type: ${body.contentType}`);
     const delimiter = body.columnDelimiter ?? 'COMMA';
@@ -101,6 +108,10 @@ export function registerBulkRoutes(api: FastifyInstance, state: EmulatorState) {
     } else if (target === 'Aborted') {
       if (job.state === 'JobComplete' || job.state === 'Failed') return jobError(reply, 409, 'INVALIDJOBSTATE', `Job state is not valid for aborting: ${job.state}`);
       job.state = 'Aborted';
+      // Nothing of an aborted job was processed: every uploaded record is unprocessed.
+      const uploaded = readUploads(job);
+      job.header = uploaded.header;
+      job.unprocessed = uploaded.rows;
     } else {
       return jobError(reply, 400, 'INVALIDJOBSTATE', `Invalid state: ${target ?? ''}`);
     }
@@ -146,7 +157,8 @@ export function registerBulkRoutes(api: FastifyInstance, state: EmulatorState) {
   api.delete('/:version/jobs/ingest/:id', async (request, reply) => {
     const job = ingestJob(request, reply);
     if (!job) return reply;
-    if (job.state === 'Open' || job.state === 'UploadComplete' || job.state === 'InProgress') {
+    // Salesforce deletes a job in UploadComplete, JobComplete, Aborted or Failed.
+    if (job.state === 'Open' || job.state === 'InProgress') {
       return jobError(reply, 409, 'INVALIDJOBSTATE', `Job state is not valid for deleting: ${job.state}`);
     }
     state.ingestJobs.delete(job.id);
@@ -164,12 +176,14 @@ export function registerBulkRoutes(api: FastifyInstance, state: EmulatorState) {
     if (!(delimiter in DELIMITERS)) return jobError(reply, 400, 'INVALIDJOB', `InvalidJob : Invalid column delimiter: ${delimiter}`);
     let result;
     try {
-      result = runQuery(org, body.query, version);
+      result = runQuery(org, body.query, version, { includeDeleted: operation === 'queryAll' });
     } catch (error) {
       if (error instanceof SoqlError) return jobError(reply, 400, error.errorCode, error.message);
       throw error;
     }
     if (result.query.count) return jobError(reply, 400, 'INVALIDJOB', 'InvalidJob : Aggregate queries are not supported in Bulk API 2.0 query jobs: COUNT()');
+    // "Bulk API 2.0 doesn't support SOQL queries that include ... GROUP BY, OFFSET, or TYPEOF clauses."
+    if (result.query.offset !== undefined) return jobError(reply, 400, 'INVALIDJOB', 'InvalidJob : OFFSET is not supported in Bulk API 2.0 query jobs');
     const now = sfDateTime(Date.now());
     const job: QueryJob = {
       id: entityId(state, '750'),
@@ -310,19 +324,13 @@ function advanceIngest(state: EmulatorState, job: IngestJob) {
 function processIngest(state: EmulatorState, job: IngestJob) {
   const org = state.org;
   const object = org.object(job.object)!;
-  const delimiter = DELIMITERS[job.columnDelimiter] ?? ',';
-  const data: string[][] = [];
-  for (const upload of job.uploads) {
-    const rows = parseCsv(upload, delimiter);
-    const [header, ...rest] = rows;
-    if (!header) continue;
-    if (job.header.length === 0) job.header = header;
-    else if (header.join('\u0000') !== job.header.join('\u0000')) {
-      job.state = 'Failed';
-      job.errorMessage = 'InvalidBatch : All uploads of a job must have the same column header';
-      return;
-    }
-    data.push(...rest);
+  const { header, rows: data, mismatch } = readUploads(job);
+  job.header = header;
+  if (mismatch) {
+    job.state = 'Failed';
+    job.errorMessage = 'InvalidBatch : All uploads of a job must have the same column header';
+    job.unprocessed = data;
+    return;
   }
   const unknown = job.header.find((h) => !findField(object, h));
   if (unknown) {
@@ -331,6 +339,9 @@ function processIngest(state: EmulatorState, job: IngestJob) {
     job.unprocessed = data;
     return;
   }
+  // Upsert on a field other than the Id: rows match records on that field's value.
+  const keyField = job.operation === 'upsert' ? findField(object, job.externalIdFieldName ?? 'Id') : undefined;
+  const byKey = keyField && keyField.type !== 'id' ? indexByField(state, object.name, keyField) : undefined;
   for (const cells of data) {
     const values: Record<string, unknown> = {};
     job.header.forEach((h, i) => {
@@ -352,12 +363,35 @@ function processIngest(state: EmulatorState, job: IngestJob) {
       case 'update':
         result = id ? org.update(object.name, id, values, job.createdById) : missingId();
         break;
-      case 'upsert':
-        if (id) result = org.update(object.name, id, values, job.createdById);
-        else {
+      case 'upsert': {
+        if (!byKey || !keyField) {
+          if (id) result = org.update(object.name, id, values, job.createdById);
+          else {
+            result = org.insert(object.name, values, job.createdById);
+            created = result.success;
+          }
+          break;
+        }
+        const keyColumn = Object.keys(values).find((k) => k.toLowerCase() === keyField.name.toLowerCase());
+        const key = keyColumn === undefined || values[keyColumn] === null ? '' : String(values[keyColumn]).toLowerCase();
+        const matches = key === '' ? [] : (byKey.get(key) ?? []);
+        if (matches.length > 1) {
+          result = {
+            id: null,
+            success: false,
+            errors: [{ statusCode: 'DUPLICATE_EXTERNAL_ID', message: `${keyField.label}: more than one record found for external id field: [${matches.join(', ')}]`, fields: [keyField.name] }],
+          };
+        } else if (matches.length === 1) {
+          result = org.update(object.name, matches[0]!, values, job.createdById);
+        } else {
           result = org.insert(object.name, values, job.createdById);
           created = result.success;
+          if (result.success && key !== '') byKey.set(key, [result.id]);
         }
+        break;
+      }
+      case 'hardDelete':
+        result = id ? org.remove(object.name, id, { hard: true }) : missingId();
         break;
       default:
         result = id ? org.remove(object.name, id) : missingId();
@@ -370,6 +404,36 @@ function processIngest(state: EmulatorState, job: IngestJob) {
     }
   }
   job.state = 'JobComplete';
+}
+
+/** The uploads' header (the first upload's) and all their records; `mismatch` when an upload's header differs. */
+function readUploads(job: IngestJob): { header: string[]; rows: string[][]; mismatch: boolean } {
+  const delimiter = DELIMITERS[job.columnDelimiter] ?? ',';
+  let header: string[] = [];
+  const rows: string[][] = [];
+  let mismatch = false;
+  for (const upload of job.uploads) {
+    const [first, ...rest] = parseCsv(upload, delimiter);
+    if (!first) continue;
+    if (header.length === 0) header = first;
+    else if (first.join('\u0000') !== header.join('\u0000')) mismatch = true;
+    rows.push(...rest);
+  }
+  return { header, rows, mismatch };
+}
+
+/** Ids of the live records of a type by the (case-insensitive) value of one field. */
+function indexByField(state: EmulatorState, type: string, field: FieldDef): Map<string, string[]> {
+  const index = new Map<string, string[]>();
+  for (const rec of state.org.scan(type)) {
+    const v = rec[field.name];
+    if (v === null || v === undefined || v === '') continue;
+    const key = String(v).toLowerCase();
+    const ids = index.get(key);
+    if (ids) ids.push(rec.Id);
+    else index.set(key, [rec.Id]);
+  }
+  return index;
 }
 
 function missingId(): SaveResult {

@@ -158,6 +158,18 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 150 * 1024 * 1024 });
   await app.register(formbody);
   app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  // A DELETE (or GET) with Content-Type: application/json and no body is answered normally, as
+  // Salesforce does; Fastify's own parser would refuse the empty body.
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if ((request.method === 'DELETE' || request.method === 'GET') && text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    json(request, text, done);
+  });
   app.addHook('onRequest', async (request) => {
     if (state.latencyMs > 0 && request.headers['x-sfemu-internal'] !== state.internalSecret) {
       await new Promise((resolve) => setTimeout(resolve, state.latencyMs));

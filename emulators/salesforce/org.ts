@@ -340,7 +340,7 @@ export class Org {
     const object = this.object(type);
     if (!object || full.slice(0, 3) !== object.keyPrefix) return undefined;
     const over = this.overlay.get(object.name)?.get(full);
-    if (over === null) return undefined;
+    if (over === null || over?.IsDeleted === true) return undefined;
     if (over) return over;
     if (object.name === 'User') {
       const u = this.user(full);
@@ -349,20 +349,25 @@ export class Org {
     return this.generated(object.name, full);
   }
 
-  /** Every record of a type: generated ones (with their overlaid changes), then created ones. */
-  *scan(type: string): Generator<SfRecord> {
+  /**
+   * Every record of a type: generated ones (with their overlaid changes), then created ones. Deleted
+   * records (in the Recycle Bin, IsDeleted = true) only with `includeDeleted`, as queryAll reads them.
+   */
+  *scan(type: string, options: { includeDeleted?: boolean } = {}): Generator<SfRecord> {
     const object = this.object(type);
     if (!object) return;
     const over = this.overlay.get(object.name);
     const seen = new Set<string>();
+    const wanted = (rec: SfRecord) => options.includeDeleted === true || rec.IsDeleted !== true;
     for (const rec of this.generatedAll(object.name)) {
       const o = over?.get(rec.Id);
       if (o === null) continue;
       seen.add(rec.Id);
-      yield o ?? rec;
+      const current = o ?? rec;
+      if (wanted(current)) yield current;
     }
     if (over) {
-      for (const [id, rec] of over) if (rec && !seen.has(id)) yield rec;
+      for (const [id, rec] of over) if (rec && !seen.has(id) && wanted(rec)) yield rec;
     }
   }
 
@@ -526,13 +531,20 @@ export class Org {
     return { id: record.Id, success: true, errors: [] };
   }
 
-  remove(type: string, id: string): SaveResult {
+  /** Deletes a record into the Recycle Bin, or for good with `hard` (Bulk API hardDelete). */
+  remove(type: string, id: string, options: { hard?: boolean } = {}): SaveResult {
     const object = this.object(type);
     const current = object ? this.get(object.name, id) : undefined;
     if (!object || !current) {
       return { id: null, success: false, errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }] };
     }
-    this.put(object.name, null, current.Id);
+    if (options.hard) {
+      this.put(object.name, null, current.Id);
+      return { id: current.Id, success: true, errors: [] };
+    }
+    // Deleted records stay in the Recycle Bin: gone for every read but queryAll.
+    const now = sfDateTime(Date.now());
+    this.put(object.name, { ...current, IsDeleted: true, LastModifiedDate: now, SystemModstamp: now }, current.Id);
     return { id: current.Id, success: true, errors: [] };
   }
 }

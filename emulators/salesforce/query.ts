@@ -115,7 +115,8 @@ export function project(org: Org, object: ObjectDef, record: SfRecord, fields: s
   return out;
 }
 
-export function runQuery(org: Org, text: string, version: string): QueryResult {
+/** `includeDeleted`: queryAll, which also returns deleted records (IsDeleted = true) from the Recycle Bin. */
+export function runQuery(org: Org, text: string, version: string, options: { includeDeleted?: boolean } = {}): QueryResult {
   const { query, positions } = parseSoql(text);
   const object = org.object(query.object);
   if (!object || !object.queryable) {
@@ -133,7 +134,7 @@ export function runQuery(org: Org, text: string, version: string): QueryResult {
   }
   const read = makeReader(org, object);
   let records: SfRecord[] = [];
-  for (const rec of org.scan(object.name)) {
+  for (const rec of org.scan(object.name, { includeDeleted: options.includeDeleted })) {
     if (!query.where || matches(query.where, rec, read)) records.push(rec);
   }
   if (query.orderBy.length > 0) records.sort(orderComparator(query.orderBy, read));

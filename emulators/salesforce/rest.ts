@@ -88,13 +88,13 @@ export function registerRestRoutes(app: FastifyInstance, state: EmulatorState) {
       );
 
       // ---- query ------------------------------------------------------------------------------
-      const query = async (request: FastifyRequest, reply: FastifyReply) => {
+      const query = async (request: FastifyRequest, reply: FastifyReply, includeDeleted: boolean) => {
         const version = parseVersion((request.params as { version: string }).version)!;
         const q = (request.query as { q?: string }).q;
         if (!q) return sfError(reply, 400, 'MALFORMED_QUERY', 'A query string has to be specified');
         let result;
         try {
-          result = runQuery(org, q, version);
+          result = runQuery(org, q, version, { includeDeleted });
         } catch (error) {
           if (error instanceof SoqlError) return sfError(reply, 400, error.errorCode, error.message);
           throw error;
@@ -111,8 +111,8 @@ export function registerRestRoutes(app: FastifyInstance, state: EmulatorState) {
           records: result.rows.slice(0, batch),
         });
       };
-      api.get('/:version/query', query);
-      api.get('/:version/queryAll', query);
+      api.get('/:version/query', async (request, reply) => query(request, reply, false));
+      api.get('/:version/queryAll', async (request, reply) => query(request, reply, true));
       const queryMore = async (request: FastifyRequest, reply: FastifyReply) => {
         const { version, locator } = request.params as { version: string; locator: string };
         const m = /^(\w{18})-(\d+)$/.exec(locator);

@@ -35,6 +35,8 @@ export interface FieldDef {
   referenceTo?: string[];
   relationshipName?: string;
   custom?: boolean;
+  /** A custom field with the External ID attribute (indexed, usable as an upsert key). */
+  externalId?: boolean;
 }
 
 export interface ObjectDef {
@@ -115,7 +117,7 @@ export interface SchemaOptions {
   /** Values of Task's `Type` picklist (default: the standard ones, without `Reply`). */
   taskTypes?: string[];
   /** Custom Task fields that exist in this org (names from MSI_OPTIONAL_TASK_FIELDS or any `__c`). */
-  taskCustomFields?: { name: string; type: FieldType; length?: number }[];
+  taskCustomFields?: { name: string; type: FieldType; length?: number; externalId?: boolean }[];
 }
 
 export function buildSchema(options: SchemaOptions = {}): Map<string, ObjectDef> {
@@ -306,6 +308,7 @@ export function buildSchema(options: SchemaOptions = {}): Map<string, ObjectDef>
           field(f.name, f.name.replace(/__c$/, '').replace(/_/g, ' '), f.type, {
             custom: true,
             length: f.length,
+            ...(f.externalId ? { externalId: true } : {}),
             ...(f.type === 'boolean' ? { nillable: false, defaultedOnCreate: true } : {}),
           }),
         ),
@@ -313,6 +316,14 @@ export function buildSchema(options: SchemaOptions = {}): Map<string, ObjectDef>
     },
   ];
   return new Map(objects.map((o) => [o.name.toLowerCase(), o]));
+}
+
+/**
+ * The describe's idLookup: the field can name a record in an upsert. The Id, the standard fields
+ * with the property (Email, Username here) and custom External ID fields.
+ */
+export function isIdLookup(f: FieldDef): boolean {
+  return f.type === 'id' || f.name === 'Email' || f.name === 'Username' || f.externalId === true;
 }
 
 export function findField(object: ObjectDef, name: string): FieldDef | undefined {
@@ -372,7 +383,8 @@ export function describeObject(object: ObjectDef, baseUrl: string) {
       filterable: f.type !== 'textarea',
       sortable: f.type !== 'textarea',
       groupable: f.type !== 'textarea' && f.type !== 'datetime',
-      idLookup: f.type === 'id' || f.name === 'Email' || f.name === 'Username',
+      idLookup: isIdLookup(f),
+      externalId: f.externalId ?? false,
       unique: f.name === 'Username',
       calculated: false,
       restrictedPicklist: false,

@@ -47,7 +47,7 @@ export interface SoqlQuery {
 /** A Salesforce error raised while parsing: the caller turns it into `[{ message, errorCode }]`. */
 export class SoqlError extends Error {
   constructor(
-    readonly errorCode: 'MALFORMED_QUERY' | 'INVALID_FIELD' | 'INVALID_TYPE',
+    readonly errorCode: 'MALFORMED_QUERY' | 'INVALID_FIELD' | 'INVALID_TYPE' | 'NUMBER_OUTSIDE_VALID_RANGE',
     message: string,
   ) {
     super(message);
@@ -155,6 +155,8 @@ export function invalidField(text: string, pos: number, field: string, object: s
   );
 }
 
+const MAX_OFFSET = 2000;
+
 const KEYWORDS = new Set(['SELECT', 'FROM', 'WHERE', 'ORDER', 'BY', 'LIMIT', 'OFFSET', 'AND', 'OR', 'NOT', 'IN', 'LIKE', 'ASC', 'DESC', 'NULLS']);
 
 function startOfDayUtc(offsetDays: number): string {
@@ -254,7 +256,10 @@ class Parser {
     }
     if (this.isWord('OFFSET')) {
       this.next();
+      const at = this.peek().pos;
       query.offset = this.integer();
+      // SOQL's documented ceiling: "Requesting an offset greater than 2,000 results in a NUMBER_OUTSIDE_VALID_RANGE error."
+      if (query.offset > MAX_OFFSET) throw new SoqlError('NUMBER_OUTSIDE_VALID_RANGE', located(this.text, at, `Maximum SOQL offset allowed is ${MAX_OFFSET}`));
     }
     const end = this.peek();
     if (end.type !== 'eof') throw malformed(this.text, end.pos, `unexpected token: '${end.text}'`);

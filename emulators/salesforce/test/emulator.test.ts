@@ -188,3 +188,150 @@ describe('Salesforce emulator with real jsforce', () => {
     sf.setApiUsage(usage.used, usage.limit);
   });
 });
+
+describe('Salesforce emulator: Bulk API 2.0 jobs, OFFSET, queryAll and deletes as Salesforce documents them', () => {
+  let sf: SalesforceEmulator;
+  let token: string;
+  const V = '/services/data/v62.0';
+
+  before(async () => {
+    sf = await startSalesforceEmulator({ seed: 7, people: 300, bulkProcessingMs: 20, taskCustomFields: [{ name: 'Ext_Key__c', type: 'string', length: 40, externalId: true }] });
+    token = sf.issueAccessToken(sf.org.admin.username);
+  });
+  after(() => sf.close());
+
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${sf.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, text, json: (): unknown => JSON.parse(text) };
+  };
+  const soql = async (q: string, all = false) => (await call('GET', `${V}/${all ? 'queryAll' : 'query'}?q=${encodeURIComponent(q)}`)).json() as { totalSize: number; records: Record<string, unknown>[] };
+  const finished = async (id: string) => {
+    for (let i = 0; i < 100; i++) {
+      const info = (await call('GET', `${V}/jobs/ingest/${id}`)).json() as { state: string };
+      if (info.state === 'JobComplete' || info.state === 'Failed') return info.state;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`job ${id} did not finish`);
+  };
+  const ingest = async (job: Record<string, unknown>, csvs: string[], close = true) => {
+    const created = await call('POST', `${V}/jobs/ingest`, job);
+    assert.equal(created.status, 200, created.text);
+    const id = (created.json() as { id: string }).id;
+    for (const csv of csvs) assert.equal((await call('PUT', `${V}/jobs/ingest/${id}/batches`, csv, { 'content-type': 'text/csv' })).status, 201);
+    if (close) await call('PATCH', `${V}/jobs/ingest/${id}`, { state: 'UploadComplete' });
+    return id;
+  };
+
+  it('upsert needs the Id, an External ID or an idLookup field as externalIdFieldName', async () => {
+    for (const name of ['LastName', 'Nope__c']) {
+      const res = await call('POST', `${V}/jobs/ingest`, { object: 'Lead', operation: 'upsert', externalIdFieldName: name });
+      assert.equal(res.status, 400);
+      assert.deepEqual(res.json(), [{ message: `InvalidJob : Field name provided, ${name} does not match an External ID, Salesforce Id, or indexed field for Lead`, errorCode: 'INVALIDJOB' }]);
+    }
+    for (const [object, name] of [['Lead', 'Email'], ['Lead', 'Id'], ['Task', 'Ext_Key__c']]) {
+      assert.equal((await call('POST', `${V}/jobs/ingest`, { object, operation: 'upsert', externalIdFieldName: name })).status, 200, `${object}.${name}`);
+    }
+    const describe = (await call('GET', `${V}/sobjects/Task/describe`)).json() as { fields: { name: string; idLookup: boolean; externalId: boolean }[] };
+    assert.deepEqual(describe.fields.filter((f) => f.externalId).map((f) => [f.name, f.idLookup]), [['Ext_Key__c', true]]);
+  });
+
+  it('upsert matches rows on externalIdFieldName: none creates, one updates, several fail with DUPLICATE_EXTERNAL_ID', async () => {
+    const lead = (await soql('SELECT Id, Email, Company FROM Lead WHERE Email != null LIMIT 1')).records[0]!;
+    for (let i = 0; i < 2; i++) await call('POST', `${V}/sobjects/Lead`, { LastName: `Twin ${i}`, Company: 'Twins', Email: 'twin@upsert.example' });
+    const id = await ingest({ object: 'Lead', operation: 'upsert', externalIdFieldName: 'Email' }, [
+      `Email,LastName,Company\n${String(lead.Email).toUpperCase()},Changed,"${String(lead.Company).replace(/"/g, '""')}"\nnew@upsert.example,Newcomer,New Co\ntwin@upsert.example,Third,Twins\n`,
+    ]);
+    assert.equal(await finished(id), 'JobComplete');
+    const ok = (await call('GET', `${V}/jobs/ingest/${id}/successfulResults`)).text.trim().split('\n');
+    assert.equal(ok.length, 3);
+    assert.equal(ok[1], `"${String(lead.Id)}","false","${String(lead.Email).toUpperCase()}","Changed","${String(lead.Company).replace(/"/g, '""')}"`);
+    assert.match(ok[2]!, /^"00Q\w{15}","true","new@upsert\.example"/);
+    const failed = (await call('GET', `${V}/jobs/ingest/${id}/failedResults`)).text.trim().split('\n');
+    assert.equal(failed.length, 2);
+    assert.match(failed[1]!, /^"","DUPLICATE_EXTERNAL_ID:Email: more than one record found for external id field: \[00Q\w{15}, 00Q\w{15}\]:Email --","twin@upsert\.example"/);
+    assert.equal((await soql(`SELECT Id FROM Lead WHERE Email = '${String(lead.Email)}'`)).totalSize, 1, 'updated, not duplicated');
+    assert.equal((await soql(`SELECT LastName FROM Lead WHERE Id = '${String(lead.Id)}'`)).records[0]!.LastName, 'Changed');
+    assert.equal((await soql("SELECT Id FROM Lead WHERE Email = 'twin@upsert.example'")).totalSize, 2);
+    assert.equal((await soql("SELECT Id FROM Lead WHERE Email = 'new@upsert.example'")).totalSize, 1);
+  });
+
+  it('unprocessedrecords of an aborted or failed job: the original header and every record not processed', async () => {
+    const aborted = await ingest({ object: 'Task', operation: 'insert' }, ['Subject,Status\nOne,Completed\nTwo,Completed\n', 'Subject,Status\nThree,Completed\n'], false);
+    await call('PATCH', `${V}/jobs/ingest/${aborted}`, { state: 'Aborted' });
+    const rows = await call('GET', `${V}/jobs/ingest/${aborted}/unprocessedrecords`);
+    assert.equal(rows.status, 200);
+    assert.equal(rows.text, '"Subject","Status"\n"One","Completed"\n"Two","Completed"\n"Three","Completed"\n');
+    const failed = await ingest({ object: 'Task', operation: 'insert' }, ['Subject\nFour\n', 'Status\nCompleted\n']);
+    assert.equal(await finished(failed), 'Failed');
+    assert.equal((await call('GET', `${V}/jobs/ingest/${failed}/unprocessedrecords`)).text, '"Subject"\n"Four"\n"Completed"\n');
+    assert.equal((await soql("SELECT COUNT() FROM Task WHERE Subject IN ('One', 'Two', 'Three', 'Four')")).totalSize, 0);
+  });
+
+  it('deletes a job in UploadComplete, JobComplete, Aborted or Failed; not an Open one', async () => {
+    const slow = await startSalesforceEmulator({ seed: 7, people: 10, bulkProcessingMs: 60_000 });
+    try {
+      const t = slow.issueAccessToken(slow.org.admin.username);
+      const req = (method: string, path: string, body?: unknown) =>
+        fetch(`${slow.url}${V}${path}`, { method, headers: { authorization: `Bearer ${t}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const job = ((await (await req('POST', '/jobs/ingest', { object: 'Task', operation: 'insert' })).json()) as { id: string }).id;
+      assert.equal((await req('DELETE', `/jobs/ingest/${job}`)).status, 409, 'Open');
+      await req('PATCH', `/jobs/ingest/${job}`, { state: 'UploadComplete' });
+      assert.equal(((await (await req('GET', `/jobs/ingest/${job}`)).json()) as { state: string }).state, 'UploadComplete');
+      assert.equal((await req('DELETE', `/jobs/ingest/${job}`)).status, 204);
+      assert.equal((await req('GET', `/jobs/ingest/${job}`)).status, 404);
+    } finally {
+      await slow.close();
+    }
+    const complete = await ingest({ object: 'Task', operation: 'insert' }, ['Subject\nDone\n']);
+    await finished(complete);
+    assert.equal((await call('DELETE', `${V}/jobs/ingest/${complete}`)).status, 204);
+    const aborted = await ingest({ object: 'Task', operation: 'insert' }, [], false);
+    await call('PATCH', `${V}/jobs/ingest/${aborted}`, { state: 'Aborted' });
+    assert.equal((await call('DELETE', `${V}/jobs/ingest/${aborted}`)).status, 204);
+    const failed = await ingest({ object: 'Task', operation: 'insert' }, ['Nope__c\nx\n']);
+    assert.equal(await finished(failed), 'Failed');
+    assert.equal((await call('DELETE', `${V}/jobs/ingest/${failed}`)).status, 204);
+  });
+
+  it('OFFSET over 2,000 is NUMBER_OUTSIDE_VALID_RANGE; a Bulk API 2.0 query job refuses OFFSET', async () => {
+    const over = await call('GET', `${V}/query?q=${encodeURIComponent('SELECT Id FROM Lead LIMIT 5 OFFSET 2001')}`);
+    assert.equal(over.status, 400);
+    assert.deepEqual(over.json(), [
+      { message: '\nSELECT Id FROM Lead LIMIT 5 OFFSET 2001\n                                   ^\nERROR at Row:1:Column:36\nMaximum SOQL offset allowed is 2000', errorCode: 'NUMBER_OUTSIDE_VALID_RANGE' },
+    ]);
+    assert.equal((await call('GET', `${V}/query?q=${encodeURIComponent('SELECT Id FROM Lead LIMIT 5 OFFSET 2000')}`)).status, 200);
+    const job = await call('POST', `${V}/jobs/query`, { operation: 'query', query: 'SELECT Id FROM Lead LIMIT 5 OFFSET 1' });
+    assert.equal(job.status, 400);
+    assert.equal((job.json() as { errorCode: string }[])[0]!.errorCode, 'INVALIDJOB');
+  });
+
+  it('queryAll also returns deleted records (IsDeleted = true); query and reads do not; hardDelete leaves nothing', async () => {
+    const created = (await call('POST', `${V}/sobjects/Task`, { Subject: 'Recycled' })).json() as { id: string };
+    assert.equal((await call('DELETE', `${V}/sobjects/Task/${created.id}`)).status, 204);
+    const q = `SELECT Id, IsDeleted FROM Task WHERE Id = '${created.id}'`;
+    assert.equal((await soql(q)).totalSize, 0);
+    assert.deepEqual((await soql(q, true)).records.map((r) => [r.Id, r.IsDeleted]), [[created.id, true]]);
+    assert.equal((await call('GET', `${V}/sobjects/Task/${created.id}`)).status, 404);
+    assert.equal((await call('DELETE', `${V}/sobjects/Task/${created.id}`)).status, 404);
+    const hard = (await call('POST', `${V}/sobjects/Task`, { Subject: 'Shredded' })).json() as { id: string };
+    const job = await ingest({ object: 'Task', operation: 'hardDelete' }, [`Id\n${hard.id}\n`]);
+    assert.equal(await finished(job), 'JobComplete');
+    assert.equal((await soql(`SELECT Id FROM Task WHERE Id = '${hard.id}'`, true)).totalSize, 0);
+  });
+
+  it('a DELETE with Content-Type: application/json and no body deletes (204); other methods still need a body', async () => {
+    const created = (await call('POST', `${V}/sobjects/Task`, { Subject: 'Empty body' })).json() as { id: string };
+    const del = await call('DELETE', `${V}/sobjects/Task/${created.id}`, '', { 'content-type': 'application/json' });
+    assert.equal(del.status, 204);
+    assert.equal((await soql(`SELECT Id FROM Task WHERE Id = '${created.id}'`)).totalSize, 0);
+    const other = (await call('POST', `${V}/sobjects/Task`, { Subject: 'Still here' })).json() as { id: string };
+    const patch = await call('PATCH', `${V}/sobjects/Task/${other.id}`, '', { 'content-type': 'application/json' });
+    assert.equal(patch.status, 400);
+    assert.equal((patch.json() as { errorCode: string }[])[0]!.errorCode, 'JSON_PARSER_ERROR');
+  });
+});
