@@ -11,6 +11,7 @@ import type { Jobs } from './platform/jobs.js';
 import { ErrorBody, registerErrorHandler } from './platform/errors.js';
 import { loggerOptions, writeRequestLine } from './platform/logger.js';
 import { healthRoutes } from './platform/health-routes.js';
+import { registerTextCheck } from './platform/request-text.js';
 import { bearerTokenError, decorateCaller, type AccessTokenVerifier } from './platform/auth.js';
 import { packageRoutes, unsupportedPackage } from './platform/package-version.js';
 import { capabilities as defaultCapabilities, type Capability, type CapabilityContext } from './capabilities.js';
@@ -94,6 +95,8 @@ export async function buildApp(deps: AppDependencies, options: BuildOptions = {}
 
   registerErrorHandler(app);
   app.addSchema(ErrorBody);
+  // Every route: text PostgreSQL cannot store (NUL, lone surrogates) is a 400 naming the field.
+  registerTextCheck(app);
 
   await app.register(formbody);
   // Only routes that opt in are limited (public routes such as /oauth/token and account creation).

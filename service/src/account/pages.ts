@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyPluginAsync } from 'fastify';
+import type { FastifyError, FastifyPluginAsync, FastifyReply } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError } from '../platform/errors.js';
@@ -19,12 +19,18 @@ export function activationPages(service: () => AccountService): FastifyPluginAsy
   return async (fastify) => {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
     const limit = { rateLimit: { max: 30, timeWindow: 60_000 } };
-    // A person follows these links in a browser: too many tries get a page that says so, not JSON.
-    app.setErrorHandler((error: FastifyError, _request, reply) => {
+    const invalidLink = (reply: FastifyReply) => {
+      const [title, text] = STATES.invalid;
+      return sendPage(reply, { title, status: 400, body: `<h1>${title}</h1><p class="error">${text}</p>` });
+    };
+    // A person follows these links in a browser: too many tries get a page that says so, not JSON, and
+    // so does a token the schema refuses (too long, empty, text that cannot be stored): a link that is not valid.
+    app.setErrorHandler((error: FastifyError | AppError, _request, reply) => {
       if (error.statusCode === 429) {
         const title = 'Too many attempts';
         return sendPage(reply, { title, status: 429, body: `<h1>${title}</h1><p class="error">Too many activation attempts from this address. Wait a minute, then open the link again.</p>` });
       }
+      if ((error as FastifyError).validation || error.statusCode === 400) return invalidLink(reply);
       throw error;
     });
 

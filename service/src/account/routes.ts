@@ -63,6 +63,16 @@ function inviterOf(request: FastifyRequest): Inviter | null {
   return actor?.name ? { name: actor.name, actor: actor.header } : null;
 }
 
+/** A name that is only spaces passes minLength; it is refused as a schema violation would be, naming the field. */
+function notBlank(value: string, path: string): string {
+  const trimmed = value.trim();
+  if (trimmed === '') {
+    const issue = { path, message: 'must not be blank' };
+    throw badRequest('invalid_request', `The request is not valid: ${path} must not be blank`, { issues: [issue] });
+  }
+  return trimmed;
+}
+
 function checkInstanceUrl(raw: string): string {
   let url: URL;
   try {
@@ -99,16 +109,18 @@ export function accountRoutes(service: () => AccountService): FastifyPluginAsync
       async (request, reply) => {
         const body = request.body;
         if (!isConsistentId18(body.orgId)) throw badRequest('invalid_org_id', 'orgId is not a valid Salesforce org id.');
+        const orgName = notBlank(body.orgName, 'body/orgName');
         const admins = [];
         const seen = new Set<string>();
         for (const [index, admin] of body.admins.entries()) {
+          const name = notBlank(admin.name, `body/admins/${index}/name`);
           const email = normaliseEmail(admin.email);
           if (!email.ok) throw badRequest('invalid_email', `Admin ${index + 1}: the e-mail address ${email.reason}.`, { index });
           if (seen.has(email.email)) continue;
           seen.add(email.email);
-          admins.push({ name: admin.name.trim(), email: email.email });
+          admins.push({ name, email: email.email });
         }
-        const result = await service().createAccount({ ...body, instanceUrl: checkInstanceUrl(body.instanceUrl), admins, invitedBy: inviterOf(request) });
+        const result = await service().createAccount({ ...body, orgName, instanceUrl: checkInstanceUrl(body.instanceUrl), admins, invitedBy: inviterOf(request) });
         return reply.status(result.created ? 201 : 200).send(result);
       },
     );
@@ -197,7 +209,8 @@ export function accountRoutes(service: () => AccountService): FastifyPluginAsync
           security: secured,
           querystring: Type.Object({
             limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-            before: Type.Optional(Type.Integer({ minimum: 1, description: 'Entries older than this id (the nextBefore of the previous page)' })),
+            // The ids are a bigserial; a client's number is exact up to 2^53 - 1.
+            before: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Entries older than this id (the nextBefore of the previous page)' })),
             action: Type.Optional(Type.String({ maxLength: 100 })),
           }),
           response: {

@@ -3,6 +3,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { actorOf } from '../platform/audit.js';
 import { badRequest, notFound } from '../platform/errors.js';
+import { UuidString } from '../platform/ids.js';
+import { unstorableTextError, unstorableTextIssue } from '../platform/request-text.js';
 import { ACTIVITY_KINDS, CALL_STATUSES } from './kinds.js';
 import type { PersonRef } from './persons.js';
 import type { ActivityService } from './service.js';
@@ -18,14 +20,17 @@ const errors = {
 const secured = [{ clientCredentials: [] }];
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Url = Type.String({ maxLength: 2000 });
+/** Marketo ids (leads, e-mail templates, sales campaigns) are 32-bit signed integers. */
+const MARKETO_ID_MAX = 2_147_483_647;
+const MarketoId = (options: { minimum: number; description?: string }) => Type.Integer({ ...options, maximum: MARKETO_ID_MAX });
 
 const Attributes = Type.Object(
   {
     subject: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'E-mail subject or call subject (e-mail kinds need it)' })),
-    templateId: Type.Optional(Type.Integer({ minimum: 0 })),
+    templateId: Type.Optional(MarketoId({ minimum: 0 })),
     templateName: Type.Optional(Type.String({ maxLength: 255 })),
     templateUrl: Type.Optional(Url),
-    campaignId: Type.Optional(Type.Integer({ minimum: 0 })),
+    campaignId: Type.Optional(MarketoId({ minimum: 0 })),
     campaignName: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Sales campaign (campaign kinds need it)' })),
     campaignUrl: Type.Optional(Url),
     link: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'The link clicked (email_clicked needs it)' })),
@@ -54,7 +59,7 @@ const LogBody = Type.Object(
     person: Type.Object(
       {
         salesforceId: Type.Optional(Type.String({ minLength: 15, maxLength: 18, description: 'Lead (00Q…) or Contact (003…) id' })),
-        marketoId: Type.Optional(Type.Integer({ minimum: 1 })),
+        marketoId: Type.Optional(MarketoId({ minimum: 1 })),
         email: Type.Optional(Type.String({ minLength: 3, maxLength: 320 })),
       },
       { additionalProperties: false, description: 'Exactly one of the three' },
@@ -101,7 +106,7 @@ const Activity = Type.Object(
 
 const System = Type.Union([Type.Literal('marketo'), Type.Literal('salesforce')]);
 const Paging = {
-  page: Type.Integer({ minimum: 1, default: 1 }),
+  page: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 }),
   pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
 };
 
@@ -187,6 +192,8 @@ export function activityRoutes(service: () => ActivityService): FastifyPluginAsy
     app.post(
       '/activities/batch',
       {
+        // Text that cannot be stored (a NUL, a lone surrogate) in one activity fails that activity, not the batch.
+        config: { textCheckPerItem: 'activities' },
         schema: {
           tags: ['activities'],
           operationId: 'logActivities',
@@ -216,10 +223,21 @@ export function activityRoutes(service: () => ActivityService): FastifyPluginAsy
         },
       },
       async (request) => {
-        const results = await service().logActivities(
-          request.accountId,
-          request.body.activities.map((a) => ({ idempotencyKey: a.idempotencyKey, rep: a.rep, person: a.person, kind: a.kind, occurredAt: a.occurredAt, attributes: a.attributes ?? {} })),
-        );
+        const activities = request.body.activities;
+        const refused = activities.map((a, i) => {
+          const issue = unstorableTextIssue(a, `body/activities/${i}`);
+          return issue ? unstorableTextError(issue) : undefined;
+        });
+        const logged = activities.filter((_a, i) => !refused[i]);
+        const loggedResults =
+          logged.length === 0
+            ? []
+            : await service().logActivities(
+                request.accountId,
+                logged.map((a) => ({ idempotencyKey: a.idempotencyKey, rep: a.rep, person: a.person, kind: a.kind, occurredAt: a.occurredAt, attributes: a.attributes ?? {} })),
+              );
+        let next = 0;
+        const results = refused.map((error) => (error ? { created: false, error } : loggedResults[next++]!));
         return {
           results: results.map((r) =>
             r.error
@@ -238,7 +256,7 @@ export function activityRoutes(service: () => ActivityService): FastifyPluginAsy
           operationId: 'getActivity',
           summary: 'One activity with the delivery state to Marketo and Salesforce',
           security: secured,
-          params: Type.Object({ activityId: Type.String({ format: 'uuid' }) }),
+          params: Type.Object({ activityId: UuidString() }),
           response: { 200: Type.Ref(Activity), ...errors },
         },
       },
@@ -283,7 +301,7 @@ export function activityRoutes(service: () => ActivityService): FastifyPluginAsy
           operationId: 'retryDelivery',
           summary: 'Retry one failed delivery',
           security: secured,
-          params: Type.Object({ deliveryId: Type.String({ format: 'uuid' }) }),
+          params: Type.Object({ deliveryId: UuidString() }),
           response: { 200: Retried, ...errors },
         },
       },
@@ -306,7 +324,7 @@ export function activityRoutes(service: () => ActivityService): FastifyPluginAsy
           querystring: Type.Object({
             salesforceId: Type.Optional(Type.String({ pattern: '^(00Q|003)[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$' })),
             email: Type.Optional(Type.String({ minLength: 3, maxLength: 320 })),
-            marketoId: Type.Optional(Type.Integer({ minimum: 1 })),
+            marketoId: Type.Optional(MarketoId({ minimum: 1 })),
           }),
           response: { 200: Type.Object({ people: Type.Array(PersonView) }), ...errors },
         },
@@ -328,7 +346,7 @@ export function activityRoutes(service: () => ActivityService): FastifyPluginAsy
           operationId: 'listPersonActivities',
           summary: 'A person’s activities (by Marketo id), newest first, with the delivery state to Marketo and Salesforce',
           security: secured,
-          params: Type.Object({ marketoId: Type.Integer({ minimum: 1 }) }),
+          params: Type.Object({ marketoId: MarketoId({ minimum: 1 }) }),
           querystring: Type.Object({
             ...Paging,
             salesforceId: Type.Optional(

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { actorOf, salesforceActorOf } from '../platform/audit.js';
+import { UuidString } from '../platform/ids.js';
 import { MAX_FILE_BYTES } from './csv.js';
 import { CSV_FIELDS } from './csv-mapping.js';
 import { OUTCOMES, REASON_CODES } from './messages.js';
@@ -10,7 +11,7 @@ import { MAX_ADDRESSES, type InvitationService } from './service.js';
 
 const errors = { 400: { $ref: 'ErrorBody#' }, 401: { $ref: 'ErrorBody#' }, 404: { $ref: 'ErrorBody#' }, 409: { $ref: 'ErrorBody#' } };
 const secured = [{ clientCredentials: [] }];
-const Id = Type.String({ format: 'uuid' });
+const Id = UuidString();
 const Role = Type.Union([Type.Literal('Admin'), Type.Literal('User')]);
 const Status = Type.Union([Type.Literal('invited'), Type.Literal('active'), Type.Literal('deactivated')]);
 const Outcome = Type.Union(OUTCOMES.map((o) => Type.Literal(o)));
@@ -71,7 +72,7 @@ const User = Type.Object({
 const Seats = Type.Object({ limit: Type.Integer(), used: Type.Integer(), available: Type.Integer() });
 const Team = Type.Object({ id: Type.String(), name: Type.String(), everyone: Type.Boolean(), memberCount: Type.Integer(), createdAt: Type.String({ format: 'date-time' }) });
 const Paging = {
-  page: Type.Integer({ minimum: 1, default: 1 }),
+  page: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 }),
   pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
 };
 // OpenAPI's nullable rather than a union: with type coercion on, a union would turn null into 0 or 0 into null.

@@ -342,3 +342,92 @@ describe('step 1: the Actions account', () => {
     assert.equal((await accessToken(runtime, account.clientId, account.clientSecret)).statusCode, 429);
   });
 });
+
+describe('step 1: bad input gets a clear error and creates nothing', () => {
+  let runtime: TestRuntime;
+  before(async () => {
+    runtime = await startTestRuntime();
+  });
+  after(() => runtime.close());
+
+  const create = (body: { orgId: string; orgName?: string; admins: Array<{ name: string; email: string }> }) =>
+    runtime.app.inject({ method: 'POST', url: '/api/v1/accounts', payload: { orgName: 'Blank Co', instanceUrl: 'https://blank.my.salesforce.com', ...body } });
+  const accountsOf = async (orgId: string) => (await runtime.database.db.selectFrom('accounts').select('id').where('org_id', '=', orgId).execute()).length;
+
+  it('refuses blank names and text PostgreSQL cannot store in a new account, naming the field; no account, no mail', async () => {
+    const cases: Array<[string, { orgName?: string; admins: Array<{ name: string; email: string }> }, string, RegExp]> = [
+      ['blank org name', { orgName: '   ', admins: [{ name: 'Ann', email: 'ann@blank.example' }] }, 'body/orgName', /must not be blank/],
+      ['blank admin name', { admins: [{ name: 'Ann', email: 'ann@blank.example' }, { name: ' \t ', email: 'bob@blank.example' }] }, 'body/admins/1/name', /must not be blank/],
+      ['NUL in an admin name', { admins: [{ name: 'Ann\u0000', email: 'ann@blank.example' }] }, 'body/admins/0/name', /NUL/],
+      ['NUL in the org name', { orgName: 'Blank\u0000Co', admins: [{ name: 'Ann', email: 'ann@blank.example' }] }, 'body/orgName', /NUL/],
+      ['half an emoji in a name', { admins: [{ name: 'Ann \ud83d', email: 'ann@blank.example' }] }, 'body/admins/0/name', /surrogate/],
+    ];
+    for (const [what, body, path, message] of cases) {
+      const orgId = newOrgId();
+      const res = await create({ orgId, ...body });
+      assert.equal(res.statusCode, 400, `${what}: ${res.body}`);
+      const error = res.json().error;
+      assert.equal(error.code, 'invalid_request', what);
+      assert.equal(error.details.issues[0].path, path, what);
+      assert.match(error.message, message, what);
+      assert.ok(error.message.includes(path), `${what}: the message names the field`);
+      assert.equal(await accountsOf(orgId), 0, `${what}: no account`);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(runtime.mailbox.messages.filter((m) => m.to.some((to) => to.endsWith('@blank.example'))).length, 0, 'nobody was mailed');
+
+    // Names are stored trimmed.
+    const orgId = newOrgId();
+    const ok = await create({ orgId, orgName: '  Blank Co  ', admins: [{ name: '  Ann Admin ', email: 'ann@ok.example' }] });
+    assert.equal(ok.statusCode, 201, ok.body);
+    assert.deepEqual(ok.json().invited, [{ name: 'Ann Admin', email: 'ann@ok.example' }]);
+    const mail = await runtime.mailbox.waitFor((m) => m.to.includes('ann@ok.example'));
+    assert.match(mail.text, /Hello Ann Admin,/);
+    assert.match(mail.text, /"Blank Co"/);
+  });
+
+  it('answers text it cannot store in a token request in OAuth’s own error shape', async () => {
+    for (const request of [
+      { payload: { grant_type: 'client_credentials', client_id: 'a\u0000', client_secret: 'b' } },
+      { headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'grant_type=client_credentials&client_id=a%00&client_secret=b' },
+      { payload: { grant_type: 'client_credentials', client_id: 'msi_x', client_secret: 'b\udc00' } },
+    ]) {
+      const res = await runtime.app.inject({ method: 'POST', url: '/oauth/token', ...request });
+      assert.equal(res.statusCode, 400, res.body);
+      assert.deepEqual(res.json(), { error: 'invalid_request', error_description: 'The token request is malformed.' });
+      assert.equal(res.headers['cache-control'], 'no-store');
+    }
+    assert.doesNotMatch(runtime.logs.text, /token request failed|unhandled error/);
+  });
+
+  it('answers the activation page’s "This link is not valid" for every token it cannot take, never JSON', async () => {
+    const pages = [
+      runtime.app.inject({ method: 'GET', url: `/activate?token=${'a'.repeat(201)}` }),
+      runtime.app.inject({ method: 'GET', url: '/activate?token=a%00b' }),
+      runtime.app.inject({ method: 'GET', url: '/activate?token=x&token=y' }),
+      runtime.app.inject({ method: 'POST', url: '/activate', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'token=' }),
+      runtime.app.inject({ method: 'POST', url: '/activate', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `token=${'a'.repeat(201)}` }),
+      runtime.app.inject({ method: 'POST', url: '/activate', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'other=1' }),
+      runtime.app.inject({ method: 'POST', url: '/activate', payload: { token: 'a\u0000' } }),
+    ];
+    for (const [i, response] of pages.entries()) {
+      const page = await response;
+      assert.equal(page.statusCode, 400, `page ${i}: ${page.body.slice(0, 200)}`);
+      assert.match(String(page.headers['content-type']), /^text\/html/, `page ${i}`);
+      assert.match(page.body, /<h1>This link is not valid<\/h1>/, `page ${i}`);
+    }
+  });
+
+  it('refuses an audit cursor beyond any id with 400, not a database error', async () => {
+    const account = await createActiveAccount(runtime);
+    for (const before of ['99999999999999999999', '9007199254740992']) {
+      const res = await runtime.app.inject({ method: 'GET', url: `/api/v1/audit?before=${before}`, headers: account.auth });
+      assert.equal(res.statusCode, 400, res.body);
+      assert.equal(res.json().error.code, 'invalid_request');
+      assert.equal(res.json().error.details.issues[0].path, 'querystring/before');
+    }
+    const last = await runtime.app.inject({ method: 'GET', url: `/api/v1/audit?before=${Number.MAX_SAFE_INTEGER}`, headers: account.auth });
+    assert.equal(last.statusCode, 200, last.body);
+    assert.ok(last.json().entries.length > 0);
+  });
+});

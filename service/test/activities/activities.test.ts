@@ -146,6 +146,91 @@ describe('activities reach the right records in Marketo and Salesforce', () => {
     assert.equal(results[2].activity.id, results[0].activity.id);
   });
 
+  it('refuses text PostgreSQL cannot store with 400 naming the field and logs nothing; in a batch only that activity fails', async () => {
+    const call = (attributes: Record<string, unknown>) => ({ rep: { salesforceUserId: rep.id }, person: { marketoId: contactPerson }, kind: 'call', attributes: { callStatus: 'completed', ...attributes } });
+    for (const [key, attributes, path] of [
+      ['nul-notes', { notes: 'a\u0000b' }, 'body/attributes/notes'],
+      ['surrogate-notes', { notes: 'Great call \ud83d' }, 'body/attributes/notes'],
+      ['surrogate-subject', { subject: 'Hi \udc4d' }, 'body/attributes/subject'],
+    ] as const) {
+      const res = await log(call(attributes), key);
+      assert.equal(res.statusCode, 400, res.body);
+      assert.equal(res.json().error.code, 'invalid_request');
+      assert.equal(res.json().error.details.issues[0].path, path);
+      // Nothing was stored under the key: the corrected activity logs with it.
+      const fixed = await log(call({ notes: 'Great call 👍' }), key);
+      assert.equal(fixed.statusCode, 201, fixed.body);
+      assert.equal(fixed.json().attributes.notes, 'Great call 👍');
+    }
+
+    const batch = (activities: unknown[]) => world.runtime.app.inject({ method: 'POST', url: '/api/v1/activities/batch', headers: world.account.auth, payload: { activities } });
+    const res = await batch([
+      { idempotencyKey: 'text-1', ...call({ notes: 'fine' }) },
+      { idempotencyKey: 'text-2', ...call({ notes: '\u0000' }) },
+      { idempotencyKey: 'text-3', ...call({ subject: 'x\udc00' }) },
+      { idempotencyKey: 'text-4', ...call({ notes: 'fine too' }) },
+    ]);
+    assert.equal(res.statusCode, 200, res.body);
+    const results = res.json().results;
+    assert.deepEqual(
+      results.map((r: { status: number }) => r.status),
+      [201, 400, 400, 201],
+    );
+    assert.equal(results[1].error.code, 'invalid_request');
+    assert.equal(results[1].error.details.issues[0].path, 'body/activities/1/attributes/notes');
+    assert.match(results[1].error.message, /body\/activities\/1\/attributes\/notes must not contain a NUL/);
+    assert.equal(results[2].error.details.issues[0].path, 'body/activities/2/attributes/subject');
+    assert.equal(results[3].activity.attributes.notes, 'fine too');
+    const allBad = await batch([{ idempotencyKey: 'text-5', ...call({ notes: '\u0000' }) }]);
+    assert.equal(allBad.statusCode, 200, allBad.body);
+    assert.equal(allBad.json().results[0].status, 400);
+    const stored = await world.runtime.database.db
+      .selectFrom('activities')
+      .select('idempotency_key')
+      .where('account_id', '=', world.account.accountId)
+      .where('idempotency_key', 'in', ['text-1', 'text-2', 'text-3', 'text-4', 'text-5'])
+      .orderBy('idempotency_key')
+      .execute();
+    assert.deepEqual(
+      stored.map((r) => r.idempotency_key),
+      ['text-1', 'text-4'],
+    );
+    // Outside the activities the batch is refused as a whole.
+    const outside = await world.runtime.app.inject({
+      method: 'POST',
+      url: '/api/v1/activities/batch',
+      headers: world.account.auth,
+      payload: { activities: [{ idempotencyKey: 'text-6', ...call({}) }], ['x\u0000']: 1 },
+    });
+    assert.equal(outside.statusCode, 400);
+    assert.doesNotMatch(world.runtime.logs.text, /unhandled error/);
+  });
+
+  it('refuses ids PostgreSQL cannot read and numbers beyond its columns with 400, never a 500', async () => {
+    const get = (url: string) => world.runtime.app.inject({ method: 'GET', url: `/api/v1${url}`, headers: world.account.auth });
+    const urn = 'urn:uuid:00000000-0000-0000-0000-000000000000';
+    const huge = '99999999999999999999';
+    const requests: Array<[string, Promise<{ statusCode: number; body: string; json(): { error: { code: string; details: { issues: Array<{ path: string }> } } } }>, string]> = [
+      ['activity urn', get(`/activities/${urn}`), 'params/activityId'],
+      ['retry urn', world.runtime.app.inject({ method: 'POST', url: `/api/v1/diagnostics/${urn}/retry`, headers: world.account.auth }), 'params/deliveryId'],
+      ['diagnostics page', get(`/diagnostics?page=${huge}`), 'querystring/page'],
+      ['person activities', get(`/persons/${huge}/activities`), 'params/marketoId'],
+      ['person activities page', get(`/persons/${contactPerson}/activities?page=1000001`), 'querystring/page'],
+      ['lookup', get(`/persons/lookup?marketoId=${huge}`), 'querystring/marketoId'],
+      ['lookup 2^31', get('/persons/lookup?marketoId=2147483648'), 'querystring/marketoId'],
+      ['body marketoId', log({ rep: { salesforceUserId: rep.id }, person: { marketoId: 1e20 }, kind: 'call', attributes: { callStatus: 'completed' } }, 'huge-person'), 'body/person/marketoId'],
+      ['template id', log({ rep: { salesforceUserId: rep.id }, person: { marketoId: contactPerson }, kind: 'email_sent', attributes: { subject: 'x', templateId: 2147483648 } }, 'huge-template'), 'body/attributes/templateId'],
+    ];
+    for (const [what, response, path] of requests) {
+      const res = await response;
+      assert.equal(res.statusCode, 400, `${what}: ${res.body}`);
+      assert.equal(res.json().error.code, 'invalid_request', what);
+      assert.equal(res.json().error.details.issues[0]!.path, path, what);
+    }
+    assert.equal((await get('/persons/lookup?marketoId=2147483647')).statusCode, 404, 'the largest Marketo id is looked up');
+    assert.doesNotMatch(world.runtime.logs.text, /unhandled error/);
+  });
+
   it('finds the person by Lead or Contact id and by e-mail, and says clearly when it cannot', async () => {
     const person = await world.runtime.database.db.selectFrom('persons').selectAll().where('account_id', '=', world.account.accountId).where('marketo_id', '=', contactPerson).executeTakeFirstOrThrow();
     const byContact = await log({ rep: { salesforceUserId: rep.id }, person: { salesforceId: person.sfdc_contact_id!.slice(0, 15) }, kind: 'email_opened', attributes: { subject: 'x' } }, 'by-contact');
