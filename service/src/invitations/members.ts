@@ -6,6 +6,7 @@ import { accountRepository } from '../account/repository.js';
 import type { UserRole, UserStatus } from '../account/tables.js';
 import { marketoConnectionOwner, syncHasStarted } from './original-user.js';
 import type { InvitationService } from './service.js';
+import { isTeamNameTaken, teamExists } from './team-names.js';
 import type { SalesforceUsers } from '../salesforce/users.js';
 
 /**
@@ -394,10 +395,21 @@ export class MemberService {
     return team;
   }
 
+  /** Compared as the unique index teams_name compares: with the database's lower(), on both sides. */
   private async assertFreeName(tx: DbOrTx, accountId: string, name: string, except?: string) {
-    let q = tx.selectFrom('teams').select('id').where('account_id', '=', accountId).where(sql`lower(name)`, '=', name.toLowerCase());
+    let q = tx.selectFrom('teams').select('id').where('account_id', '=', accountId).where(sql`lower(name)`, '=', sql<string>`lower(${name})`);
     if (except) q = q.where('id', '!=', except);
-    if (await q.executeTakeFirst()) throw conflict('team_exists', `There is already a team called "${name}".`);
+    if (await q.executeTakeFirst()) throw teamExists(name);
+  }
+
+  /** A write of a team name; should the index still find a duplicate, it is a 409, never a 500. */
+  private async writingName<T>(name: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (isTeamNameTaken(error)) throw teamExists(name);
+      throw error;
+    }
   }
 
   async createTeam(accountId: string, rawName: string, actor: string) {
@@ -410,7 +422,7 @@ export class MemberService {
       if (Number(count.n) >= account.team_limit) {
         throw conflict('team_limit_reached', `The account has ${account.team_limit} teams (Everyone included), its limit. Delete a team first.`, { limit: account.team_limit });
       }
-      const team = await tx.insertInto('teams').values({ account_id: accountId, name }).returningAll().executeTakeFirstOrThrow();
+      const team = await this.writingName(name, () => tx.insertInto('teams').values({ account_id: accountId, name }).returningAll().executeTakeFirstOrThrow());
       await recordAudit(tx, { accountId, actor, action: 'team.created', target: name, details: { teamId: team.id } });
       return { id: team.id, name: team.name, everyone: false, memberCount: 0, createdAt: team.created_at.toISOString() };
     });
@@ -423,7 +435,7 @@ export class MemberService {
       const team = await this.team(tx, accountId, teamId);
       if (team.everyone) throw conflict('everyone_team', 'The Everyone team cannot be renamed.');
       await this.assertFreeName(tx, accountId, name, teamId);
-      await tx.updateTable('teams').set({ name }).where('account_id', '=', accountId).where('id', '=', teamId).execute();
+      await this.writingName(name, () => tx.updateTable('teams').set({ name }).where('account_id', '=', accountId).where('id', '=', teamId).execute());
       await recordAudit(tx, { accountId, actor, action: 'team.renamed', target: name, details: { teamId, from: team.name } });
       const members = await tx.selectFrom('team_members').select((eb) => eb.fn.countAll<number>().as('n')).where('team_id', '=', teamId).executeTakeFirstOrThrow();
       return { id: team.id, name, everyone: false, memberCount: Number(members.n), createdAt: team.created_at.toISOString() };

@@ -12,6 +12,7 @@ import { confirmationMessage, countOutcomes, reason, reasonText, type Outcome, t
 import { CsvSyntaxError, csvLine, decodeCsvBytes, decodeCsvText, detectDelimiter, parseCsv, type CsvDelimiter } from './csv.js';
 import { CSV_FIELDS, looksLikeHeader, parseRole, parseTeams, suggestMapping, type CsvField, type CsvMapping } from './csv-mapping.js';
 import type { StoredCsvResult } from './tables.js';
+import { isTeamNameTaken, teamExists, teamsByName, teamsByRef } from './team-names.js';
 
 export const RELEASE_QUEUE = 'invitations.release';
 /** Invitations one release job hands to the send queue. */
@@ -24,7 +25,6 @@ const PREVIEW_ROWS = 20;
 const MAX_PROBLEMS_SHOWN = 500;
 const UPLOAD_HOURS = 24;
 const MAX_NAME = 200;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * How fast one account's invitation e-mails leave: `batchSize` every `intervalSeconds`. Ten
@@ -43,6 +43,10 @@ export interface Invitee {
   lastName: string | null;
   role: UserRole;
   teamIds: string[];
+  /** The role was chosen (not the default): someone invited again gets it. */
+  roleGiven?: boolean;
+  /** The names were given (not made from the address): someone invited again gets them. */
+  namesGiven?: boolean;
 }
 
 export interface InviteOutcome {
@@ -71,6 +75,8 @@ interface AnalysedRow {
   lastName: string | null;
   name: string | null;
   role: UserRole;
+  /** The row has a role (not the default User of an empty cell). */
+  roleGiven: boolean;
   teams: string[];
   errors: Reason[];
   warnings: Reason[];
@@ -88,21 +94,58 @@ function displayName(email: string, name: string | null, first: string | null, l
   return (name && name.trim()) || joined || email.slice(0, email.indexOf('@'));
 }
 
+/** A quoted display name, with its backslash escapes. */
+const QUOTED = /"(?:[^"\\]|\\.)*"/g;
+
+/**
+ * The box's text cut at commas, semicolons and new lines, except inside a quoted display name
+ * (`"Doe, John" <john@x.example>`) or inside `<…>`. A quote or `<` left open is taken as a plain
+ * character instead, so one stray quote cannot swallow the rest of the box.
+ */
+function splitPieces(input: string): string[] {
+  const cut = (quotes: boolean, angles: boolean): string[] | undefined => {
+    const pieces: string[] = [];
+    let start = 0;
+    let quoted = false;
+    let angled = false;
+    for (let i = 0; i < input.length; i += 1) {
+      const c = input[i];
+      if (quoted) {
+        if (c === '\\') i += 1;
+        else if (c === '"') quoted = false;
+      } else if (angled) {
+        if (c === '>') angled = false;
+      } else if (c === '"' && quotes) quoted = true;
+      else if (c === '<' && angles) angled = true;
+      else if (c === ',' || c === ';' || c === '\r' || c === '\n') {
+        pieces.push(input.slice(start, i));
+        start = i + 1;
+      }
+    }
+    if (quoted || angled) return undefined;
+    pieces.push(input.slice(start));
+    return pieces;
+  };
+  return cut(true, true) ?? cut(false, true) ?? cut(true, false) ?? cut(false, false) ?? [input];
+}
+
 /**
  * The addresses the page's box holds: separated by commas, semicolons, spaces or new lines;
- * `Name <address>` forms (pasted from a mail client) give their address.
+ * `Name <address>` and `"Last, First" <address>` forms (pasted from a mail client) give their address.
  */
 export function splitAddresses(input: string | string[]): string[] {
   if (Array.isArray(input)) return input.map((a) => a.trim()).filter((a) => a !== '');
   const out: string[] = [];
-  for (const piece of input.split(/[,;\r\n]+/)) {
+  for (const piece of splitPieces(input)) {
     const bracketed = [...piece.matchAll(/<([^<>]*)>/g)].map((m) => (m[1] ?? '').trim()).filter((a) => a !== '');
     if (bracketed.length === 0) {
-      out.push(...piece.split(/\s+/).filter((a) => a !== ''));
+      // `"Name" address` without brackets: the quoted part is a name when an address follows it.
+      const unquoted = piece.replace(QUOTED, ' ');
+      out.push(...(unquoted !== piece && unquoted.includes('@') ? unquoted : piece).split(/\s+/).filter((a) => a !== ''));
       continue;
     }
     // Beside "Name" <address> forms only words with an @ are addresses; the rest are names.
-    const rest = piece.replace(/<[^<>]*>/g, ' ').replace(/"[^"]*"/g, ' ');
+    const rest = piece.replace(/<[^<>]*>/g, ' ').replace(QUOTED, ' ');
     out.push(...rest.split(/\s+/).filter((a) => a.includes('@')), ...bracketed);
   }
   return out;
@@ -141,7 +184,7 @@ export class InvitationService {
     const outcomes: InviteOutcome[] = [];
     const toInsert: Invitee[] = [];
     const toInsertAt: number[] = [];
-    const resend: Array<{ at: number; userId: string; teamIds: string[] }> = [];
+    const resend: Array<{ at: number; userId: string; teamIds: string[]; invitee: Invitee }> = [];
     const seen = new Set<string>();
     for (const [at, invitee] of invitees.entries()) {
       const user = existing.get(invitee.email);
@@ -155,7 +198,7 @@ export class InvitationService {
       } else if (user?.status === 'deactivated') {
         outcomes.push(withReasons('already_member', [reason('user_deactivated', 'the user is deactivated: reactivate them instead')], user.id));
       } else if (user) {
-        resend.push({ at, userId: user.id, teamIds: invitee.teamIds });
+        resend.push({ at, userId: user.id, teamIds: invitee.teamIds, invitee });
         outcomes.push(withReasons('resent', [], user.id));
       } else if (seatsUsed >= account.seat_limit) {
         const limit = account.seat_limit;
@@ -181,6 +224,23 @@ export class InvitationService {
     if (resend.length > 0) {
       // A new link deserves a clean row: the last delivery failure belonged to the old one.
       await tx.updateTable('users').set({ invitation_error: null }).where('account_id', '=', accountId).where('id', 'in', resend.map((r) => r.userId)).execute();
+    }
+    // Invited again with a role or names: they take them, as they take the teams (the new e-mail then
+    // names the new role). A role left out (or an empty Role cell) keeps the one they were invited with.
+    const updates = resend.filter((r) => r.invitee.roleGiven || r.invitee.namesGiven);
+    for (let from = 0; from < updates.length; from += SLICE) {
+      const slice = updates.slice(from, from + SLICE);
+      await sql`
+        update users u set
+          role = coalesce(x.role, u.role),
+          name = case when x.named then x.name else u.name end,
+          first_name = case when x.named then x.first_name else u.first_name end,
+          last_name = case when x.named then x.last_name else u.last_name end
+        from unnest(${slice.map((r) => r.userId)}::uuid[], ${slice.map((r) => (r.invitee.roleGiven ? r.invitee.role : null))}::text[],
+                    ${slice.map((r) => Boolean(r.invitee.namesGiven))}::boolean[], ${slice.map((r) => r.invitee.name)}::text[],
+                    ${slice.map((r) => r.invitee.firstName)}::text[], ${slice.map((r) => r.invitee.lastName)}::text[])
+             as x(id, role, named, name, first_name, last_name)
+        where u.account_id = ${accountId}::uuid and u.id = x.id`.execute(tx);
     }
     const resendPairs = resend.filter((r) => r.teamIds.length > 0);
     if (resendPairs.length > 0) {
@@ -270,14 +330,13 @@ export class InvitationService {
   /** Team ids or names, as the page sends them, to ids of this account's teams. */
   async resolveTeams(db: DbOrTx, accountId: string, refs: string[]): Promise<string[]> {
     if (refs.length === 0) return [];
-    const teams = await db.selectFrom('teams').select(['id', 'name']).where('account_id', '=', accountId).execute();
-    const byId = new Map(teams.map((t) => [t.id, t.id]));
-    const byName = new Map(teams.map((t) => [t.name.toLowerCase(), t.id]));
+    const keys = refs.map((ref) => ref.trim());
+    // Names compared with the database's lower(), as the unique index compares them.
+    const found = await teamsByRef(db, accountId, keys);
     const ids: string[] = [];
     const unknown: string[] = [];
-    for (const ref of refs) {
-      const key = ref.trim();
-      const id = (UUID.test(key) ? byId.get(key.toLowerCase()) : undefined) ?? byName.get(key.toLowerCase());
+    for (const key of keys) {
+      const id = found.get(key);
       if (id) ids.push(id);
       else unknown.push(key);
     }
@@ -316,7 +375,7 @@ export class InvitationService {
         seen.add(checked.email);
         inviteeAt.push(results.length);
         results.push({ address, email: checked.email, ...withReasons('invited', [], null) });
-        invitees.push({ email: checked.email, name: displayName(checked.email, null, null, null), firstName: null, lastName: null, role, teamIds });
+        invitees.push({ email: checked.email, name: displayName(checked.email, null, null, null), firstName: null, lastName: null, role, teamIds, roleGiven: input.role !== undefined });
       }
       const { outcomes, seatLimit } = await this.inviteMany(tx, accountId, invitees, inviterName);
       outcomes.forEach((o, k) => {
@@ -490,6 +549,7 @@ export class InvitationService {
         lastName,
         name,
         role: role.ok ? role.role : 'User',
+        roleGiven: roleCell !== '',
         teams: teamsOf(cell(row, 'teams')),
         errors,
         warnings,
@@ -528,14 +588,18 @@ export class InvitationService {
     const analysed = this.analyse(file.data, file.dataNumbers, file.width, mapping);
     const [existing, teams, account] = await Promise.all([
       this.existingUsers(this.db, accountId),
-      this.db.selectFrom('teams').select(['name']).where('account_id', '=', accountId).execute(),
+      teamsByName(
+        this.db,
+        accountId,
+        analysed.flatMap((r) => r.teams),
+      ),
       accountRepository.findById(this.db, accountId),
     ]);
     if (!account) throw notFound('The account');
-    const knownTeams = new Set(teams.map((t) => t.name.toLowerCase()));
+    // Keyed by the database's lower(): the names that will be one new team on commit.
     const unknownTeams = new Map<string, string>();
     const predicted = analysed.map((r) => predict(r, existing));
-    for (const r of analysed) for (const t of r.teams) if (!knownTeams.has(t.toLowerCase())) unknownTeams.set(t.toLowerCase(), t);
+    for (const [name, team] of teams) if (!team.id) unknownTeams.set(team.key, name);
     const summary = {
       rows: analysed.length,
       new: predicted.filter((p) => p.outcome === 'invited').length,
@@ -626,13 +690,23 @@ export class InvitationService {
       // Teams by name: existing ones, created ones (when allowed and within the limit), or reported.
       const account = await accountRepository.lockById(tx, accountId);
       if (!account) throw notFound('The account');
-      const teams = await tx.selectFrom('teams').select(['id', 'name']).where('account_id', '=', accountId).execute();
-      const teamIds = new Map(teams.map((t) => [t.name.toLowerCase(), t.id]));
+      // Names are matched and grouped by the database's lower(), as the unique index teams_name compares them.
+      const named = await teamsByName(
+        tx,
+        accountId,
+        analysed.flatMap((r) => (r.errors.length === 0 && r.duplicateOf === null ? r.teams : [])),
+      );
+      const keyOf = (name: string) => named.get(name)?.key ?? name;
+      const teamIds = new Map<string, string>();
       const wanted = new Map<string, string>();
-      for (const r of analysed) if (r.errors.length === 0 && r.duplicateOf === null) for (const t of r.teams) if (!teamIds.has(t.toLowerCase())) wanted.set(t.toLowerCase(), t);
+      for (const [name, team] of named) {
+        if (team.id) teamIds.set(team.key, team.id);
+        else wanted.set(team.key, name);
+      }
       const teamsCreated: string[] = [];
       const missing = new Map<string, Reason>();
-      let teamCount = teams.length;
+      const existingTeams = await tx.selectFrom('teams').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', accountId).executeTakeFirstOrThrow();
+      let teamCount = Number(existingTeams.n);
       for (const [key, name] of wanted) {
         if (name.length > 80) {
           missing.set(key, reason('team_name_too_long', `the team name "${name.slice(0, 40)}…" is longer than 80 characters`, { team: `${name.slice(0, 40)}…`, max: 80 }));
@@ -642,7 +716,15 @@ export class InvitationService {
           const limit = account.team_limit;
           missing.set(key, reason('team_limit', `the team "${name}" was not created: the account has reached its limit of ${limit} teams`, { team: name, limit }));
         } else {
-          const created = await tx.insertInto('teams').values({ account_id: accountId, name }).returning('id').executeTakeFirstOrThrow();
+          let created;
+          try {
+            created = await tx.insertInto('teams').values({ account_id: accountId, name }).returning('id').executeTakeFirstOrThrow();
+          } catch (error) {
+            // Not expected (the names were matched as the index matches them, under the account lock); a
+            // 409 rolls the whole import back, and the upload can be committed again.
+            if (isTeamNameTaken(error)) throw teamExists(name);
+            throw error;
+          }
           teamIds.set(key, created.id);
           teamsCreated.push(name);
           teamCount += 1;
@@ -664,7 +746,7 @@ export class InvitationService {
           continue;
         }
         const notes = r.teams.flatMap((t) => {
-          const note = missing.get(t.toLowerCase());
+          const note = missing.get(keyOf(t));
           return note ? [note] : [];
         });
         inviteeAt.push(results.length);
@@ -675,7 +757,9 @@ export class InvitationService {
           firstName: r.firstName,
           lastName: r.lastName,
           role: r.role,
-          teamIds: r.teams.flatMap((t) => teamIds.get(t.toLowerCase()) ?? []),
+          teamIds: [...new Set(r.teams.flatMap((t) => teamIds.get(keyOf(t)) ?? []))],
+          roleGiven: r.roleGiven,
+          namesGiven: Boolean(r.name || r.firstName || r.lastName),
         });
       }
       const { outcomes, seatLimit } = await this.inviteMany(tx, accountId, invitees, inviterName);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { activate, createActiveAccount, type ActiveAccount } from '../helpers/accounts.js';
 import { apiOf, linkFor } from './helpers.js';
@@ -283,6 +284,60 @@ describe('step 5: invite users via CSV', () => {
     ]);
     // Stored as given: the names are data, only exports neutralise them.
     assert.equal((await users()).get('f4@example.com')?.firstName, '@cmd');
+  });
+
+  it('matches and groups team names as the database compares them: "ik" is the team "İK", and two spellings of one new name make one team', async () => {
+    assert.equal((await api('POST', '/teams', { name: 'İK' })).statusCode, 201);
+    // The database's lower() of "İK" ("ik" on PostgreSQL and PGlite; JavaScript makes "i̇k" of it).
+    const { rows } = await sql<{ spelling: string }>`select lower('İK') as spelling`.execute(runtime.database.db);
+    const ik = rows[0]!.spelling;
+    const file = `Email,Team\nik1@teams.example,${ik}\nik2@teams.example,İK\ngr1@teams.example,ΠΩΛΗΣΕΙΣ\ngr2@teams.example,πωλησεισ\n`;
+    const preview = (await upload('teams.csv', file, 'text')).json();
+    assert.deepEqual(preview.unknownTeams, ['πωλησεισ'], 'İK exists; the two Greek spellings are one new team');
+    const teamsBefore = (await api('GET', '/teams')).json().count;
+    const commit = await api('POST', `/invitations/csv/${preview.uploadId}/commit`, { mapping: preview.mapping, createMissingTeams: true });
+    assert.equal(commit.statusCode, 200, commit.body);
+    assert.deepEqual(commit.json().counts, { invited: 4, resent: 0, already_member: 0, invalid: 0, refused: 0, duplicate: 0 });
+    assert.equal(commit.json().teamsCreated.length, 1);
+    assert.equal((await api('GET', '/teams')).json().count, teamsBefore + 1);
+    const all = await users();
+    assert.deepEqual(all.get('ik1@teams.example')?.teamNames, ['Everyone', 'İK']);
+    assert.deepEqual(all.get('ik2@teams.example')?.teamNames, ['Everyone', 'İK']);
+    const greek = commit.json().teamsCreated[0];
+    assert.deepEqual(all.get('gr1@teams.example')?.teamNames, ['Everyone', greek]);
+    assert.deepEqual(all.get('gr2@teams.example')?.teamNames, ['Everyone', greek]);
+    assert.doesNotMatch(runtime.logs.text, /unhandled error/);
+  });
+
+  it('a row for someone already invited gives them its role and names, as it gives them its teams; an empty Role cell keeps theirs', async () => {
+    const first = await api('POST', '/invitations', { addresses: 'again@csv.example' });
+    assert.equal(first.json().results[0].outcome, 'invited');
+    const preview = (await upload('again.csv', 'Email,First name,Last name,Role,Team\nagain@csv.example,Rolf,Olé,Admin,Verkoop\n', 'text')).json();
+    assert.equal(preview.preview[0].outcome, 'resent');
+    const commit = await api('POST', `/invitations/csv/${preview.uploadId}/commit`, { mapping: preview.mapping });
+    assert.equal(commit.statusCode, 200, commit.body);
+    assert.equal(commit.json().rows[0].outcome, 'resent');
+    let again = (await users()).get('again@csv.example');
+    assert.equal(again?.role, 'Admin');
+    assert.equal(again?.firstName, 'Rolf');
+    assert.equal(again?.lastName, 'Olé');
+    assert.equal(again?.name, 'Rolf Olé');
+    assert.deepEqual(again?.teamNames, ['Everyone', 'Verkoop']);
+    assert.equal(again?.status, 'invited');
+    const mail = await runtime.mailbox.waitFor((m) => m.to.includes('again@csv.example') && /as an administrator/.test(m.text));
+    assert.match(mail.text, /Hello Rolf Olé/);
+
+    // A row without a role or names changes neither.
+    const bare = (await upload('bare.csv', 'Email,Role\nagain@csv.example,\n', 'text')).json();
+    assert.equal((await api('POST', `/invitations/csv/${bare.uploadId}/commit`, { mapping: bare.mapping })).json().rows[0].outcome, 'resent');
+    again = (await users()).get('again@csv.example');
+    assert.equal(again?.role, 'Admin');
+    assert.equal(again?.name, 'Rolf Olé');
+
+    // An upload id PostgreSQL cannot read is a 400, not a 500.
+    const urn = await api('POST', '/invitations/csv/urn:uuid:00000000-0000-4000-8000-000000000000/commit', { mapping: { email: 0 } });
+    assert.equal(urn.statusCode, 400, urn.body);
+    assert.equal(urn.json().error.details.issues[0].path, 'params/uploadId');
   });
 
   it('refuses bad files with clear 400 errors, never a 500', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { activate, createActiveAccount, type ActiveAccount } from '../helpers/accounts.js';
 import { apiOf, eventually, linkFor, mailsTo } from './helpers.js';
-import type { InvitationService } from '../../src/invitations/service.js';
+import { splitAddresses, type InvitationService } from '../../src/invitations/service.js';
 
 describe('step 5: invite users by e-mail', () => {
   let runtime: TestRuntime;
@@ -93,6 +93,54 @@ describe('step 5: invite users by e-mail', () => {
     assert.equal(resent.json().outcome, 'resent');
     const third = await linkFor(runtime, 'ria@example.com', 2);
     assert.notEqual(third, newToken);
+  });
+
+  it('invited again with a role or teams, someone who has not accepted gets them (and an e-mail naming the new role); without a role they keep theirs', async () => {
+    const support = await api('POST', '/teams', { name: 'Support' });
+    assert.equal(support.statusCode, 201, support.body);
+    const first = await api('POST', '/invitations', { addresses: 'rolf@example.com' });
+    assert.equal(first.json().results[0].outcome, 'invited');
+    await linkFor(runtime, 'rolf@example.com');
+    assert.match(mailsTo(runtime, 'rolf@example.com')[0]?.text ?? '', /as a user/);
+
+    const again = await api('POST', '/invitations', { addresses: 'rolf@example.com', role: 'Admin', teams: ['support'] });
+    assert.equal(again.statusCode, 200, again.body);
+    assert.equal(again.json().results[0].outcome, 'resent');
+    let rolf = (await api('GET', '/users?search=rolf@')).json().users[0];
+    assert.equal(rolf.role, 'Admin', 'the new role is applied');
+    assert.deepEqual(rolf.teams.map((t: { name: string }) => t.name), ['Everyone', 'Support']);
+    assert.equal(rolf.status, 'invited');
+    await linkFor(runtime, 'rolf@example.com', 1);
+    assert.match(mailsTo(runtime, 'rolf@example.com')[1]?.text ?? '', /as an administrator/);
+
+    // Leaving the role out is not a demotion.
+    const third = await api('POST', '/invitations', { addresses: ['rolf@example.com'] });
+    assert.equal(third.json().results[0].outcome, 'resent');
+    rolf = (await api('GET', '/users?search=rolf@')).json().users[0];
+    assert.equal(rolf.role, 'Admin');
+    const back = await api('POST', '/invitations', { addresses: 'rolf@example.com', role: 'User' });
+    assert.equal(back.json().results[0].outcome, 'resent');
+    assert.equal((await api('GET', '/users?search=rolf@')).json().users[0].role, 'User');
+  });
+
+  it('reads "Last, First" <address> forms pasted from a mail client: the comma inside the quotes separates nothing', async () => {
+    assert.deepEqual(splitAddresses('"Doe, John" <john@x.example>, jane@x.example'), ['john@x.example', 'jane@x.example']);
+    assert.deepEqual(splitAddresses('"Roe; Rick" <rick@x.example>;"Poe, \\"Ed\\"" <ed@x.example>\n<ann@x.example>'), ['rick@x.example', 'ed@x.example', 'ann@x.example']);
+    assert.deepEqual(splitAddresses('"Doe, John" john@x.example, jane@x.example'), ['john@x.example', 'jane@x.example']);
+    // A quote left open is an ordinary character: it cannot swallow the rest of the box.
+    assert.deepEqual(splitAddresses('"Doe <john@x.example>, jane@x.example'), ['john@x.example', 'jane@x.example']);
+    assert.deepEqual(splitAddresses('a@x.example, "b@x.example'), ['a@x.example', '"b@x.example']);
+
+    const res = await api('POST', '/invitations', { addresses: '"Doe, John" <john@split.example>, jane@split.example' });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual(
+      res.json().results.map((r: { address: string; outcome: string }) => [r.address, r.outcome]),
+      [
+        ['john@split.example', 'invited'],
+        ['jane@split.example', 'invited'],
+      ],
+    );
+    assert.equal(res.json().counts.invalid, 0);
   });
 
   it('revokes an invitation: the link stops working and the seat is free again', async () => {

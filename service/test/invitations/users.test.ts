@@ -7,6 +7,7 @@ import { apiOf, linkFor } from './helpers.js';
 import type { InvitationService } from '../../src/invitations/service.js';
 import type { MemberService } from '../../src/invitations/members.js';
 import { syncHasStarted } from '../../src/invitations/original-user.js';
+import { isTeamNameTaken } from '../../src/invitations/team-names.js';
 import { startMarketoEmulator, type MarketoEmulator } from '../../../emulators/marketo/index.js';
 
 type User = { id: string; email: string; role: string; status: string; original: boolean; teams: Array<{ id: string; name: string }> };
@@ -205,6 +206,91 @@ describe('step 5: user and team management', () => {
     assert.equal(deleted.statusCode, 200, 'before a sync the original user may go');
     const current = (await otherApi('GET', '/accounts/current')).json();
     assert.equal(current.originalUser, null);
+  });
+
+  it('team names compare as the database compares them (Turkish İ, Greek final Σ): a duplicate is a 409, another spelling finds the team, never a 500', async () => {
+    const teamNames = async () => (await api('GET', '/teams')).json().teams.map((t: { name: string }) => t.name);
+    // JavaScript lower-cases these differently from the database's lower(), which the unique index uses.
+    const ik = await api('POST', '/teams', { name: 'İK' });
+    assert.equal(ik.statusCode, 201, ik.body);
+    const again = await api('POST', '/teams', { name: 'İK' });
+    assert.equal(again.statusCode, 409, again.body);
+    assert.equal(again.json().error.code, 'team_exists');
+    assert.equal((await api('POST', '/teams', { name: 'ΠΩΛΗΣΕΙΣ' })).statusCode, 201);
+    const greek = await api('POST', '/teams', { name: 'ΠΩΛΗΣΕΙΣ' });
+    assert.equal(greek.statusCode, 409, greek.body);
+    assert.equal(greek.json().error.code, 'team_exists');
+
+    const other = (await api('POST', '/teams', { name: 'Other' })).json();
+    const renamed = await api('PATCH', `/teams/${other.id}`, { name: 'İK' });
+    assert.equal(renamed.statusCode, 409, renamed.body);
+    assert.equal(renamed.json().error.code, 'team_exists');
+    assert.equal((await teamNames()).filter((n: string) => n === 'İK').length, 1, 'nothing renamed');
+    assert.ok((await teamNames()).includes('Other'));
+
+    // Another spelling of the name, as the database lower-cases it, is that team.
+    const db = runtime.database.db;
+    const { rows } = await sql<{ spelling: string }>`select lower('İK') as spelling`.execute(db);
+    const spelling = rows[0]!.spelling;
+    const invited = await api('POST', '/invitations', { addresses: 'ik1@teams.example', teams: [spelling] });
+    assert.equal(invited.statusCode, 200, invited.body);
+    assert.deepEqual((await find('ik1@teams.example')).teams.map((t) => t.name), ['Everyone', 'İK']);
+    const user = await find('ik1@teams.example');
+    const added = await api('POST', `/users/${user.id}/teams`, { teams: ['πωλησεισ'] });
+    assert.equal(added.statusCode, 200, added.body);
+    assert.deepEqual(added.json().teams.map((t: { name: string }) => t.name).sort(), ['Everyone', 'ΠΩΛΗΣΕΙΣ', 'İK'].sort());
+
+    // The safety net: should a duplicate still reach the unique index, it is a 409 as well.
+    const duplicate = await db.insertInto('teams').values({ account_id: account.accountId, name: 'İK' }).execute().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    assert.ok(isTeamNameTaken(duplicate), 'the index refuses it, and the error is recognised');
+    const members = runtime.context.services.members as unknown as { assertFreeName: () => Promise<void> };
+    const check = members.assertFreeName;
+    members.assertFreeName = async () => undefined;
+    try {
+      const created = await api('POST', '/teams', { name: 'İK' });
+      assert.equal(created.statusCode, 409, created.body);
+      assert.equal(created.json().error.code, 'team_exists');
+      const rename = await api('PATCH', `/teams/${other.id}`, { name: 'ΠΩΛΗΣΕΙΣ' });
+      assert.equal(rename.statusCode, 409, rename.body);
+      assert.equal(rename.json().error.code, 'team_exists');
+    } finally {
+      members.assertFreeName = check;
+    }
+    assert.equal((await teamNames()).filter((n: string) => n === 'İK').length, 1);
+    assert.doesNotMatch(runtime.logs.text, /unhandled error/);
+    await api('DELETE', `/teams/${other.id}`);
+  });
+
+  it('refuses ids PostgreSQL cannot read, pages beyond any list and text it cannot store with 400, never a 500', async () => {
+    const urn = 'urn:uuid:00000000-0000-0000-0000-000000000000';
+    const everyone = (await api('GET', '/teams')).json().teams[0];
+    const before = (await api('GET', '/teams')).json().count;
+    for (const [url, path] of [
+      [`/users/${urn}`, 'params/userId'],
+      [`/teams/${urn}/members`, 'params/teamId'],
+      [`/users?team=${urn}`, 'querystring/team'],
+      ['/users?search=a%00b', 'querystring/search'],
+      ['/users?page=99999999999999999999', 'querystring/page'],
+      [`/teams/${everyone.id}/members?page=1000001`, 'querystring/page'],
+    ] as const) {
+      const res = await api('GET', url);
+      assert.equal(res.statusCode, 400, `${url}: ${res.body}`);
+      assert.equal(res.json().error.code, 'invalid_request', url);
+      assert.equal(res.json().error.details.issues[0].path, path, url);
+    }
+    assert.equal((await api('GET', '/users?page=1000000')).statusCode, 200, 'the largest page is still a page');
+    for (const name of ['a\u0000b', 'Team \ud83d']) {
+      const res = await api('POST', '/teams', { name });
+      assert.equal(res.statusCode, 400, res.body);
+      assert.equal(res.json().error.details.issues[0].path, 'body/name');
+    }
+    const renamed = await api('PATCH', `/teams/${everyone.id}`, { name: 'x\u0000' });
+    assert.equal(renamed.statusCode, 400);
+    assert.equal((await api('GET', '/teams')).json().count, before, 'no team was created');
+    assert.doesNotMatch(runtime.logs.text, /unhandled error/);
   });
 
   it('teams: create, rename, delete, within the limit; Everyone stays', async () => {
