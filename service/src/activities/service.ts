@@ -3,7 +3,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { toId18 } from '../account/org-id.js';
+import { SALESFORCE_USER_ID, toId18 } from '../account/org-id.js';
 import { recordAudit } from '../platform/audit.js';
 import type { Db } from '../platform/database.js';
 import { AppError, badRequest, notFound } from '../platform/errors.js';
@@ -81,7 +81,6 @@ const keyReused = (activityId?: string) =>
 
 const nameOf = (p: Person) => [p.firstName, p.lastName].filter(Boolean).join(' ') || null;
 
-const SF_USER = /^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/;
 const SF_PERSON = /^(00Q|003)[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/;
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
@@ -132,7 +131,7 @@ export class ActivityService {
    * one sent, else the Salesforce User's) and linked: see SalesforceUsers.
    */
   private async rep(accountId: string, rep: LogActivityInput['rep']): Promise<Rep> {
-    if (!SF_USER.test(rep.salesforceUserId)) throw badRequest('invalid_rep', 'rep.salesforceUserId must be a Salesforce User id (005…, 15 or 18 characters).');
+    if (!SALESFORCE_USER_ID.test(rep.salesforceUserId)) throw badRequest('invalid_rep', 'rep.salesforceUserId must be a Salesforce User id (005…, 15 or 18 characters).');
     const sfId = toId18(rep.salesforceUserId);
     const match = await this.users().find(accountId, sfId, { email: rep.email });
     if (match.linkedElsewhere) {

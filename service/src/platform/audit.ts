@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { DbOrTx } from './database.js';
+import { SALESFORCE_USER_ID } from '../account/org-id.js';
 
 export interface AuditEntry {
   accountId: string;
@@ -26,7 +27,6 @@ export async function recordAudit(db: DbOrTx, entry: AuditEntry): Promise<void> 
 }
 
 const ACTOR_HEADER = /^[\p{L}\p{N} .,'@_()+:-]{1,200}$/u;
-const SF_USER_ID = /^005[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/;
 
 /** The Salesforce user behind a call, as Apex names them. */
 export interface SalesforceActor {
@@ -48,7 +48,7 @@ export function salesforceActorOf(request: FastifyRequest): SalesforceActor | nu
   const header = raw.trim();
   if (!ACTOR_HEADER.test(header)) return null;
   const [first = '', ...rest] = header.split(/\s+/);
-  if (SF_USER_ID.test(first)) return { header, salesforceUserId: first, name: rest.join(' ') || null };
+  if (SALESFORCE_USER_ID.test(first)) return { header, salesforceUserId: first, name: rest.join(' ') || null };
   return { header, salesforceUserId: null, name: header };
 }
 

@@ -3,7 +3,7 @@
  * checked against the org's Task describe (the `Type` picklist MSI needs, the optional MSI fields).
  */
 import type { Connection } from 'jsforce';
-import { toId18 } from '../account/org-id.js';
+import { SALESFORCE_USER_ID, toId18 } from '../account/org-id.js';
 import { recordAudit } from '../platform/audit.js';
 import type { Db } from '../platform/database.js';
 import { AppError, badRequest } from '../platform/errors.js';
@@ -43,7 +43,6 @@ export const DEFAULT_CUSTOMIZATIONS: CustomizationSettings = {
 };
 
 export const SUBJECT_PREFIX_MAX = 40;
-const USER_ID = /^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/;
 
 /** Task fields MSI Actions fills when the org has created them (MSI docs: optional activity fields). */
 export const MSI_OPTIONAL_TASK_FIELDS = [
@@ -140,7 +139,7 @@ function clean(settings: CustomizationSettings): CustomizationSettings {
   }
   let fallbackUserId = settings.taskOwner.fallbackUserId?.trim() || null;
   if (fallbackUserId !== null) {
-    if (!USER_ID.test(fallbackUserId)) {
+    if (!SALESFORCE_USER_ID.test(fallbackUserId)) {
       throw badRequest('invalid_fallback_owner', 'The fallback Task owner must be a Salesforce User id (15 or 18 characters, starting with 005).', {
         setting: 'taskOwner.fallbackUserId',
       });
@@ -224,7 +223,7 @@ export class SalesforceCustomizations {
   }
 
   private async findUser(connection: Connection, userId: string): Promise<UserRow | undefined> {
-    // The id matched USER_ID above: only letters and digits reach the query.
+    // The id matched SALESFORCE_USER_ID above: only letters and digits reach the query.
     const result = await connection.query<UserRow>(`SELECT Id, Name, Username, IsActive FROM User WHERE Id = '${userId}' LIMIT 1`);
     return result.records[0];
   }

@@ -6,7 +6,7 @@
  * a deleted user's belongings) asks here, so a user is linked by whichever of those comes first.
  */
 import { sql } from 'kysely';
-import { toId18 } from '../account/org-id.js';
+import { SALESFORCE_USER_ID, toId18 } from '../account/org-id.js';
 import { recordAudit } from '../platform/audit.js';
 import type { Db } from '../platform/database.js';
 import type { Logger } from '../platform/logger.js';
@@ -29,8 +29,6 @@ export interface SalesforceUserMatch {
   /** The Actions user with that e-mail, when it is already linked to a different Salesforce user (then not linked again). */
   linkedElsewhere: SalesforceLinkedUser | null;
 }
-
-const SALESFORCE_USER_ID = /^005[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/;
 
 export class SalesforceUsers {
   constructor(

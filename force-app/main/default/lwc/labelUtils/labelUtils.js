@@ -117,6 +117,17 @@ export function outcomeLabel(outcome) {
 }
 
 /**
+ * Whether a lookup table (code -> label) has an entry for `key`: only its own entries, so a code such as
+ * `constructor` from the service is not mistaken for one.
+ * @param {object} table
+ * @param {string|null|undefined} key
+ * @returns {boolean}
+ */
+export function hasKey(table, key) {
+    return !!key && Object.prototype.hasOwnProperty.call(table, key);
+}
+
+/**
  * The words for an activity kind (`email_sent`, `call`, ...); a kind this package does not know yet shows as the
  * service named it.
  * @param {string|null|undefined} kind
@@ -124,7 +135,7 @@ export function outcomeLabel(outcome) {
  */
 export function activityKindLabel(kind) {
     if (!kind) return '';
-    return Object.prototype.hasOwnProperty.call(ACTIVITY_KINDS, kind) ? ACTIVITY_KINDS[kind] : kind;
+    return hasKey(ACTIVITY_KINDS, kind) ? ACTIVITY_KINDS[kind] : kind;
 }
 
 /**
@@ -160,7 +171,7 @@ export function confirmationText(counts, unit, fallback = '') {
  */
 export function reasonLabel(reason) {
     if (!reason) return '';
-    const known = Object.prototype.hasOwnProperty.call(REASONS, reason.code) ? REASONS[reason.code] : undefined;
+    const known = hasKey(REASONS, reason.code) ? REASONS[reason.code] : undefined;
     if (!known) return reason.message || '';
     const [label, ...names] = known;
     const params = reason.params || {};

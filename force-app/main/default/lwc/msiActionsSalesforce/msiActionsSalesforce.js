@@ -7,7 +7,7 @@ import disconnectSalesforce from '@salesforce/apex/MsiActionsSetupController.dis
 import getSalesforceCustomizations from '@salesforce/apex/MsiActionsSetupController.getSalesforceCustomizations';
 import updateSalesforceCustomizations from '@salesforce/apex/MsiActionsSetupController.updateSalesforceCustomizations';
 import { reduceErrors } from 'c/ldsUtils';
-import { formatLabel } from 'c/labelUtils';
+import { formatLabel, hasKey } from 'c/labelUtils';
 import { LABELS } from './labels';
 
 /**
@@ -30,9 +30,6 @@ const LOGIN_MY_DOMAIN = 'myDomain';
 
 /** The activity kinds of the Task Type settings (`taskTypes.email`, ...) -> the label that names them in a sentence. */
 const KIND_LABELS = { email: 'kindEmail', call: 'kindCall', reply: 'kindReply' };
-
-/** @param {object} object @param {string|null|undefined} key */
-const has = (object, key) => !!key && Object.prototype.hasOwnProperty.call(object, key);
 
 /**
  * Setup step 2: connect the Actions account to Salesforce (Connect opens Salesforce's authorize page, which
@@ -198,7 +195,7 @@ export default class MsiActionsSalesforce extends LightningElement {
       case 'task_type_missing':
       case 'task_type_inactive': {
         const kind = /^taskTypes\.(\w+)$/.exec(warning.setting || '')?.[1];
-        if (!has(KIND_LABELS, kind) || !warning.value) return fallback;
+        if (!hasKey(KIND_LABELS, kind) || !warning.value) return fallback;
         const label = warning.code === 'task_type_missing' ? labels.warningTypeMissing : labels.warningTypeInactive;
         return formatLabel(label, warning.value, labels[KIND_LABELS[kind]]);
       }

@@ -10,7 +10,7 @@ import resyncSync from '@salesforce/apex/MsiActionsSyncController.resyncSync';
 import getSyncStatus from '@salesforce/apex/MsiActionsSyncController.getSyncStatus';
 import listSyncRuns from '@salesforce/apex/MsiActionsSyncController.listSyncRuns';
 import { reduceErrors } from 'c/ldsUtils';
-import { formatLabel } from 'c/labelUtils';
+import { formatLabel, hasKey } from 'c/labelUtils';
 import { LABELS } from './labels';
 
 /**
@@ -90,9 +90,6 @@ const COUNT_NOTES = {
     synced: 'countNoteSynced',
     unavailable: 'countNoteUnavailable'
 };
-
-/** @param {object} object @param {string|null|undefined} key */
-const has = (object, key) => !!key && Object.prototype.hasOwnProperty.call(object, key);
 
 /** How often the page reads the status while the initial load runs. */
 export const POLL_MS = 3000;
@@ -299,7 +296,7 @@ export default class MsiActionsSync extends LightningElement {
      * @returns {string}
      */
     standardFieldLabel(field) {
-        return has(STANDARD_FIELD_LABELS, field.key) ? this.labels[STANDARD_FIELD_LABELS[field.key]] : field.label;
+        return hasKey(STANDARD_FIELD_LABELS, field.key) ? this.labels[STANDARD_FIELD_LABELS[field.key]] : field.label;
     }
 
     /**
@@ -310,7 +307,7 @@ export default class MsiActionsSync extends LightningElement {
      * @returns {string}
      */
     fieldWarning(field, ...values) {
-        if (!has(WARNING_LABELS, field.warningCode) || values.some((value) => !value)) return field.warning || '';
+        if (!hasKey(WARNING_LABELS, field.warningCode) || values.some((value) => !value)) return field.warning || '';
         return formatLabel(this.labels[WARNING_LABELS[field.warningCode]], ...values);
     }
 
@@ -322,7 +319,7 @@ export default class MsiActionsSync extends LightningElement {
     /** Where the qualifying count comes from, by `countSource`; the service's note for a source not known here. */
     get countNote() {
         const source = this.preview?.countSource;
-        return has(COUNT_NOTES, source) ? this.labels[COUNT_NOTES[source]] : this.preview?.countNote || '';
+        return hasKey(COUNT_NOTES, source) ? this.labels[COUNT_NOTES[source]] : this.preview?.countNote || '';
     }
 
     get sampleText() {
