@@ -19,6 +19,9 @@ export function toId18(id: string): string {
 /** A Salesforce User id (005…, 15 or 18 letters and digits): only such ids reach a SOQL literal. */
 export const SALESFORCE_USER_ID = /^005[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/;
 
+/** A Lead (00Q…) or Contact (003…) id, 15 or 18 characters: the records a synced person is. */
+export const LEAD_OR_CONTACT_ID = /^(00Q|003)[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/;
+
 export const ORG_ID_PATTERN = '^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$';
 
 /** True when an 18-character id's suffix matches its first 15 characters. */

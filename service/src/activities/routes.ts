@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { LEAD_OR_CONTACT_ID } from '../account/org-id.js';
 import { actorOf } from '../platform/audit.js';
 import { badRequest, notFound } from '../platform/errors.js';
 import { UuidString } from '../platform/ids.js';
@@ -322,7 +323,7 @@ export function activityRoutes(service: () => ActivityService): FastifyPluginAsy
           summary: 'The synced person (every synced field), Lead or Contact, and recent engagement; by Salesforce id, e-mail or Marketo id',
           security: secured,
           querystring: Type.Object({
-            salesforceId: Type.Optional(Type.String({ pattern: '^(00Q|003)[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$' })),
+            salesforceId: Type.Optional(Type.String({ pattern: LEAD_OR_CONTACT_ID.source })),
             email: Type.Optional(Type.String({ minLength: 3, maxLength: 320 })),
             marketoId: Type.Optional(MarketoId({ minimum: 1 })),
           }),
@@ -350,7 +351,7 @@ export function activityRoutes(service: () => ActivityService): FastifyPluginAsy
           querystring: Type.Object({
             ...Paging,
             salesforceId: Type.Optional(
-              Type.String({ pattern: '^(00Q|003)[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$', description: 'The record page’s Lead or Contact id: the person must be its person (else 404)' }),
+              Type.String({ pattern: LEAD_OR_CONTACT_ID.source, description: 'The record page’s Lead or Contact id: the person must be its person (else 404)' }),
             ),
           }),
           response: {

@@ -3,7 +3,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { SALESFORCE_USER_ID, toId18 } from '../account/org-id.js';
+import { LEAD_OR_CONTACT_ID, SALESFORCE_USER_ID, toId18 } from '../account/org-id.js';
 import { recordAudit } from '../platform/audit.js';
 import type { Db } from '../platform/database.js';
 import { AppError, badRequest, notFound } from '../platform/errors.js';
@@ -81,7 +81,6 @@ const keyReused = (activityId?: string) =>
 
 const nameOf = (p: Person) => [p.firstName, p.lastName].filter(Boolean).join(' ') || null;
 
-const SF_PERSON = /^(00Q|003)[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/;
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
 /** A random token for the SIA marker: random, so a reset database never reuses one already in Salesforce or Marketo. */
@@ -152,7 +151,7 @@ export class ActivityService {
     const given = [person.salesforceId, person.marketoId, person.email].filter((x) => x !== undefined);
     if (given.length !== 1) throw badRequest('invalid_person', 'Name the person by exactly one of salesforceId (Lead or Contact id), marketoId or email.');
     if (person.salesforceId !== undefined) {
-      if (!SF_PERSON.test(person.salesforceId)) throw badRequest('invalid_person', 'person.salesforceId must be a Lead (00Q…) or Contact (003…) id, 15 or 18 characters.');
+      if (!LEAD_OR_CONTACT_ID.test(person.salesforceId)) throw badRequest('invalid_person', 'person.salesforceId must be a Lead (00Q…) or Contact (003…) id, 15 or 18 characters.');
       return { salesforceId: person.salesforceId };
     }
     if (person.marketoId !== undefined) return { marketoId: person.marketoId };
